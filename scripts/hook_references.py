@@ -1,0 +1,96 @@
+"""MkDocs hooks: thin adapters between MkDocs events and the livingreview package.
+
+Loaded by file path from mkdocs.yml (`hooks:`), so sibling modules are imported
+absolutely: MkDocs puts this file's folder on sys.path while importing it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from livingreview import bibliography, formatting, render
+from livingreview.project import find_csl
+
+log = get_plugin_logger(__name__)
+
+ANNOTATED_BIBLIOGRAPHY = "<!-- annotated-bibliography -->"
+FOOTNOTES_DIV = re.compile(r'<div class="footnote">')
+
+_state: dict[str, object] = {}
+
+
+def _root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def _entries(config: MkDocsConfig) -> dict[str, bibliography.Entry]:
+    loaded = bibliography.load_bibliography(bibliography.bib_files(_root(config) / "bib"), _root(config))
+    return loaded.by_key()
+
+
+# Start definition of MkDocs hooks
+
+
+@event_priority(100)  # before mkdocs-bibtex reads its settings
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    bibtex = config.plugins.get("bibtex")
+    if bibtex is None:
+        raise PluginError("the 'bibtex' plugin (mkdocs-bibtex) must be enabled")
+    if bibtex.config.enable_inline_citations:
+        raise PluginError("mkdocs-bibtex: set 'enable_inline_citations: false' (inline @key mangles e-mail addresses and code)")
+    try:
+        bibtex.config.csl_file = str(find_csl(bibtex.config.csl_file or "american-medical-association.csl"))
+    except FileNotFoundError as exc:
+        raise PluginError(str(exc)) from exc
+    _state["entries"] = _entries(config)
+    return config
+
+
+@event_priority(-100)  # after mkdocs-bibtex has loaded the bibliography
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    registry = config.plugins["bibtex"].registry
+    if os.environ.get("LIVINGREVIEW_NO_BATCH") == "1":
+        return files
+    from mkdocs_bibtex.citation import CitationBlock
+
+    keys: set[str] = set()
+    for file in files.documentation_pages():
+        if ANNOTATED_BIBLIOGRAPHY in file.content_string:
+            keys |= set(_state["entries"])
+        for block in CitationBlock.from_markdown(file.content_string):
+            keys |= {c.key for c in block.citations}
+    cache = formatting.ReferenceCache(_root(config) / ".cache" / "references.json")
+    formatted = formatting.prefill_registry(registry, keys, cache)
+    log.debug("formatted %d entries with pandoc, %d from cache", formatted, len(keys) - formatted)
+    return files
+
+
+@event_priority(-100)  # after mkdocs-bibtex has written the footnotes
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    entries = _state["entries"]
+    if ANNOTATED_BIBLIOGRAPHY in markdown:
+        registry = config.plugins["bibtex"].registry
+        missing = [k for k in entries if k not in registry._reference_cache]
+        if missing:  # batching switched off: let the plugin format them
+            from mkdocs_bibtex.citation import Citation, CitationBlock
+
+            registry.validate_citation_blocks([CitationBlock([Citation(k)]) for k in missing])
+        text = render.annotated_bibliography(list(entries.values()), lambda k: registry._reference_cache.get(k, ""))
+        markdown = markdown.replace(ANNOTATED_BIBLIOGRAPHY, text)
+    return render.decorate_footnotes(markdown, entries)
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # Footnotes carry the references: give that list a heading readers can find.
+    return FOOTNOTES_DIV.sub('<h2 id="references">References</h2>\n<div class="footnote">', html, count=1)
+
+
+# End definition of MkDocs hooks

