@@ -27,7 +27,8 @@ def words(text: str) -> list[str]:
 def prose_words(page: str) -> int:
     text = page_path(page).read_text(encoding="utf-8")
     body = "\n".join(text.split("\n")[split_front_matter(text).body_start:])
-    body = re.sub(r"\[@[^\]]*\]|<!--.*?-->|\{#[^}]*\}|^#+ .*$", " ", body, flags=re.MULTILINE | re.DOTALL)
+    body = re.sub(r"<!--.*?-->", " ", body, flags=re.DOTALL)
+    body = re.sub(r"\[@[^\]]*\]|\{#[^}]*\}|^#+ .*$", " ", body, flags=re.MULTILINE)
     return len(words(mask_code(body)[0]))
 
 
