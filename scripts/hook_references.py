@@ -6,7 +6,6 @@ absolutely: MkDocs puts this file's folder on sys.path while importing it.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -50,6 +49,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         bibtex.config.csl_file = str(find_csl(bibtex.config.csl_file or "american-medical-association.csl"))
     except FileNotFoundError as exc:
         raise PluginError(str(exc)) from exc
+    # One pandoc run for all pages (on_files) is safe for numeric styles only.
+    _state["refusal"] = formatting.batching_refusal(bibtex.config.csl_file) if formatting.batching_enabled() else None
     _state["entries"] = _entries(config)
     return config
 
@@ -57,7 +58,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @event_priority(-100)  # after mkdocs-bibtex has loaded the bibliography
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     registry = config.plugins["bibtex"].registry
-    if os.environ.get("LIVINGREVIEW_NO_BATCH") == "1":
+    if not formatting.batching_enabled():
+        return files
+    if _state["refusal"]:
+        log.info("references are formatted page by page by mkdocs-bibtex: %s, so formatting them "
+                 "in one batch would change their text", _state["refusal"])
         return files
     from mkdocs_bibtex.citation import CitationBlock
 

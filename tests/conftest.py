@@ -63,6 +63,18 @@ def project_copy(tmp_path: Path) -> Path:
     return copy
 
 
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch):
+    """Local stand-ins for Crossref, NCBI E-utilities and ClinicalTrials.gov on 127.0.0.1
+    (tests/registry_server.py), with the environment pointing the tools at them."""
+    from registry_server import RegistryServer
+
+    with RegistryServer() as server:
+        for name, value in server.env().items():
+            monkeypatch.setenv(name, value)
+        yield server
+
+
 def page_path(page: str) -> Path:
     return DOCS / page
 

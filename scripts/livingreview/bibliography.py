@@ -7,14 +7,21 @@ that the canonical form (sorted keys, fixed field order, braces) is one function
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import bibtexparser
 from bibtexparser import model
+from bibtexparser.middlewares import default_parse_stack
 
+from livingreview import parse_cache
 from livingreview.findings import Finding
+
+# bibtexparser logs each syntax problem with line 0; parse_bibtex turns them into findings with real lines.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 # Fields in the order canonical form writes them; any other field follows, sorted.
 FIELD_ORDER = (
@@ -52,6 +59,8 @@ class Entry:
 class Bibliography:
     entries: list[Entry]
     findings: list[Finding]
+    # (line, what) of blocks the canonical writer cannot keep: comments, @string, @preamble.
+    unkept: list[tuple[int, str]] = field(default_factory=list)
 
     def by_key(self) -> dict[str, Entry]:
         """First entry per key (duplicates are reported by the checks)."""
@@ -65,14 +74,25 @@ def bib_files(bib_dir: Path) -> list[Path]:
     return sorted(bib_dir.glob("*.bib"))
 
 
+# One parse per file text and path, however many hooks and checks ask (see parse_cache);
+# the key includes this module's source, so a change of the parsing code is a miss.
+_PARSED = parse_cache.ParseMemo(
+    "bibtexparser", f"{bibtexparser.__version__}:{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}")
+
+
 def parse_bibtex(text: str, path: str) -> Bibliography:
     """Parse one file's text; syntax problems become findings, never exceptions."""
+    return _PARSED.get(path, text, lambda: _parse_bibtex(text, path))
+
+
+def _parse_bibtex(text: str, path: str) -> Bibliography:
     findings: list[Finding] = []
     try:
         library = bibtexparser.parse_string(text)
     except Exception as exc:  # bibtexparser should not raise, but a finding beats a traceback
         return Bibliography([], [Finding(path, 1, "error", f"cannot parse BibTeX: {exc}", "bib-syntax")])
     entries: list[Entry] = []
+    unkept: list[tuple[int, str]] = []
     for block in library.blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, model.DuplicateBlockKeyBlock):
@@ -80,11 +100,16 @@ def parse_bibtex(text: str, path: str) -> Bibliography:
             # keep the entry so that check can name both places.
             inner = block.ignore_error_block
             if isinstance(inner, model.Entry):
+                # bibtexparser leaves a duplicate's values raw ({braces} and all): clean them as for any entry.
+                for middleware in default_parse_stack(allow_inplace_modification=False):
+                    if hasattr(middleware, "transform_block"):  # not the library-wide @string resolution
+                        inner = middleware.transform_block(inner, library)
                 entries.append(_entry(inner, path))
             continue
         if isinstance(block, model.ParsingFailedBlock):
-            message = " ".join(str(block.error).split()) or "malformed BibTeX block"
-            findings.append(Finding(path, line, "error", f"BibTeX syntax error: {message}", "bib-syntax"))
+            reason = getattr(block.error, "abort_reason", None) or str(block.error)  # aborted blocks: str() is ""
+            message = " ".join(reason.split()).split(" Note:")[0] or "malformed BibTeX block"
+            findings.append(Finding(path, line, "error", f"BibTeX syntax error in the block starting here: {message}", "bib-syntax"))
         elif isinstance(block, model.Entry):
             entries.append(_entry(block, path))
         elif isinstance(block, model.ImplicitComment):
@@ -92,7 +117,11 @@ def parse_bibtex(text: str, path: str) -> Bibliography:
             if stray and not stray.startswith("%"):
                 findings.append(Finding(path, line, "error",
                                         f"text outside any entry: {stray[:40]!r}", "bib-syntax"))
-    return Bibliography(entries, findings)
+            elif stray:
+                unkept.append((line, "a % comment"))
+        elif isinstance(block, (model.String, model.Preamble, model.ExplicitComment)):
+            unkept.append((line, "an @" + type(block).__name__.lower().replace("explicit", "") + " block"))
+    return Bibliography(entries, findings, unkept)
 
 
 def _entry(block: model.Entry, path: str) -> Entry:

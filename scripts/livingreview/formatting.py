@@ -4,7 +4,9 @@ mkdocs-bibtex 4.4.0 runs pandoc once per page and hands it the whole .bib. Here
 every citation of every page is formatted in one batch, with only the cited
 entries, through the plugin's own pandoc routine (so the text is identical to
 what it would have produced page by page), and kept in a cache keyed by the
-entry's content, the CSL file and the pandoc version.
+entry's content, the CSL file and the pandoc, pybtex and mkdocs-bibtex versions.
+Only numeric styles are batched (`batching_refusal`); LIVINGREVIEW_NO_BATCH=1
+turns batching off. Measured by `make bench` (PERFORMANCE.md).
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
+import pybtex
 import pypandoc
-from pybtex.database import BibliographyData
+from pybtex.database import BibliographyData, Entry, parse_file
+from pybtex.database.output.bibtex import Writer as BibtexWriter
+
+from livingreview import parse_cache
 
 NOCASE = re.compile(r"\[([^\[\]]*)\]\{\.nocase\}")
 
@@ -65,15 +71,88 @@ class ReferenceCache:
         self._dirty = False
 
 
+BATCH_OFF_ENV = "LIVINGREVIEW_NO_BATCH"
+
+
+def batching_enabled() -> bool:
+    """False when LIVINGREVIEW_NO_BATCH=1: mkdocs-bibtex then formats page by page, as released."""
+    return os.environ.get(BATCH_OFF_ENV) != "1"
+
+
+BIBLIOGRAPHY_ELEMENT = re.compile(r"(?P<open><bibliography\b[^>]*>).*?</bibliography>", re.DOTALL)
+
+
+def batching_refusal(csl_file: str) -> str | None:
+    """Why formatting entries apart from their pages would change the text, or None when it is safe.
+
+    Numeric styles format each entry on its own. An author-date style also
+    formats the in-text citation per page (mkdocs-bibtex's inline cache, which
+    batching does not fill); `subsequent-author-substitute` makes an entry
+    depend on the one before it; and a number printed in the entry's text
+    (numeric style without second-field-align, which mkdocs-bibtex strips)
+    would be its place in the batch instead of on the page.
+    """
+    text = Path(csl_file).read_text(encoding="utf-8", errors="replace")
+    if 'citation-format="author-date"' in text:
+        return "the CSL style is author-date"
+    if "subsequent-author-substitute" in text:
+        return "the CSL style substitutes repeated authors"
+    bibliography = BIBLIOGRAPHY_ELEMENT.search(text)
+    if bibliography and "citation-number" in bibliography[0] and "second-field-align" not in bibliography["open"]:
+        return "the CSL style prints each entry's number in its text"
+    return None
+
+
 def style_fingerprint(csl_file: str) -> str:
+    """What, besides the entry, decides its formatted text: CSL file, pandoc, pybtex, mkdocs-bibtex."""
+    import mkdocs_bibtex
+
     digest = hashlib.sha256(Path(csl_file).read_bytes())
-    digest.update(pypandoc.get_pandoc_version().encode())
+    for version in (pypandoc.get_pandoc_version(), pybtex.__version__, mkdocs_bibtex.__version__):
+        digest.update(b"\0" + version.encode())
     return digest.hexdigest()
 
 
-def entry_digest(bib_data: BibliographyData, key: str, fingerprint: str) -> str:
-    single = BibliographyData(entries={key: bib_data.entries[key]})
-    return hashlib.sha256((fingerprint + single.to_string("bibtex")).encode()).hexdigest()
+def entry_digest(entry: Entry, key: str, fingerprint: str) -> str:
+    """Digest of everything pybtex writes for the entry (type, fields, names), plus the style."""
+    persons = [[role, [[p.first_names, p.middle_names, p.prelast_names, p.last_names, p.lineage_names]
+                       for p in people]] for role, people in entry.persons.items()]
+    content = json.dumps([fingerprint, key, entry.type, list(entry.fields.items()), persons], ensure_ascii=False)
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+class _BibtexWriter(BibtexWriter):
+    """pybtex's BibTeX writer, skipping its per-character LaTeX encoding where that changes nothing.
+
+    With UTF-8 output the encoding only rewrites a few ASCII characters
+    (# % & _ ~, found below by asking the encoder itself); text that is ASCII
+    without them comes out unchanged, and everything else still goes through
+    pybtex. Same text as `BibliographyData.to_string("bibtex")`, several times faster.
+    """
+
+    def _encode(self, text: str) -> str:
+        if self.encoding == "UTF-8" and text.isascii() and not _LATEX_REWRITTEN.intersection(text):
+            return text
+        return super()._encode(text)
+
+
+_LATEX_REWRITTEN = frozenset(c for c in map(chr, range(128)) if BibtexWriter(encoding="UTF-8")._encode(c) != c)
+
+
+def bibtex_text(bib_data: BibliographyData) -> str:
+    """What pybtex's `bib_data.to_string("bibtex")` returns, the text mkdocs-bibtex hands to pandoc."""
+    return _BibtexWriter().to_string(bib_data)
+
+
+def _format_with_pandoc(registry, keys: list[str]) -> dict[str, str]:
+    """The plugin's own pandoc routine on a copy of `registry` holding only `keys`."""
+    from mkdocs_bibtex.citation import Citation, CitationBlock
+
+    subset = copy.copy(registry)  # same CSL and settings, only the entries we need
+    subset.bib_data = BibliographyData(entries={k: registry.bib_data.entries[k] for k in keys})
+    subset.__dict__["bib_data_bibtex"] = bibtex_text(subset.bib_data)  # the plugin's cached_property
+    _, formatted = subset._process_with_pandoc([CitationBlock([Citation(k)]) for k in keys])
+    return formatted
 
 
 def prefill_registry(registry, keys: Iterable[str], cache: ReferenceCache) -> int:
@@ -81,23 +160,38 @@ def prefill_registry(registry, keys: Iterable[str], cache: ReferenceCache) -> in
 
     Returns how many entries had to go through pandoc (0 on a warm cache).
     """
-    from mkdocs_bibtex.citation import Citation, CitationBlock
-
     fingerprint = style_fingerprint(registry.csl_file)
-    wanted = sorted({k for k in keys if k in registry.bib_data.entries} - set(registry._reference_cache))
-    digests = {k: entry_digest(registry.bib_data, k, fingerprint) for k in wanted}
+    entries = registry.bib_data.entries
+    wanted = sorted({k for k in keys if k in entries} - set(registry._reference_cache))
+    digests = {k: entry_digest(entries[k], k, fingerprint) for k in wanted}
     missing = [k for k in wanted if cache.get(digests[k]) is None]
-    if missing:
-        subset = copy.copy(registry)  # same CSL and settings, only the entries we need
-        subset.__dict__.pop("bib_data_bibtex", None)
-        subset.bib_data = BibliographyData(entries={k: registry.bib_data.entries[k] for k in missing})
-        _, formatted = subset._process_with_pandoc([CitationBlock([Citation(k)]) for k in missing])
-        for key, text in formatted.items():
-            if key in digests:
-                cache.put(digests[key], text)
+    for key, text in (_format_with_pandoc(registry, missing) if missing else {}).items():
+        if key in digests:
+            cache.put(digests[key], text)
     for key in wanted:
         text = cache.get(digests[key])
         if text is not None:
             registry._reference_cache[key] = text
     cache.save()
     return len(missing)
+
+
+_PYBTEX = parse_cache.ParseMemo("pybtex", pybtex.__version__)
+
+
+def _kept_parse_file(file, *args, **kwargs):
+    """pybtex.database.parse_file, answered from the parse cache while the file's bytes are unchanged."""
+    if args or kwargs or not isinstance(file, (str, os.PathLike)):
+        return parse_file(file, *args, **kwargs)
+    return _PYBTEX.get(os.fspath(file), Path(file).read_bytes(), lambda: parse_file(file))
+
+
+def reuse_parsed_bib_files(enabled: bool) -> None:
+    """Let mkdocs-bibtex's on_config take its pybtex data from the parse cache (it re-parses every build).
+
+    The plugin looks `parse_file` up in its registry module at each call, so
+    swapping that one name is enough; the data it gets is what pybtex parsed.
+    """
+    import mkdocs_bibtex.registry
+
+    mkdocs_bibtex.registry.parse_file = _kept_parse_file if enabled else parse_file

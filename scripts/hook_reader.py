@@ -1,0 +1,98 @@
+"""MkDocs hooks for reader aids: glossary, evidence map, the whole-review print page.
+
+Thin adapters; the logic lives in livingreview.glossary, livingreview.evidence_map
+and livingreview.print_page. Each generated part is made once per build, on the
+one page that carries its marker.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from livingreview import bibliography, evidence_map, glossary, print_page
+
+log = get_plugin_logger(__name__)
+
+REFERENCES_PAGE = "references.md"
+
+_state: dict[str, object] = {}
+
+
+def _root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def _print_site_enabled(config: MkDocsConfig) -> bool:
+    plugin = config.plugins.get("print-site")
+    return bool(plugin and plugin.config.get("enabled"))
+
+
+# Start definition of MkDocs hooks
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    snippets = config.mdx_configs.get("pymdownx.snippets") or {}
+    wanted = glossary.ABBREVIATIONS.name
+    if wanted not in (snippets.get("auto_append") or []):
+        raise PluginError(f"pymdownx.snippets must auto_append '{wanted}' (the abbreviations every page shows)")
+    abbreviations, findings = glossary.load_abbreviations(Path(config.docs_dir) / "includes" / wanted, _root(config))
+    if findings:  # every page shows this file: stop before building any of them
+        raise PluginError("\n".join(f"{f.path}:{f.line}: {f.message} [{f.check}]" for f in findings))
+    _state.clear()
+    _state["abbreviations"] = abbreviations
+    return config
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if glossary.MARKER in markdown:
+        markdown = markdown.replace(glossary.MARKER, glossary.glossary_markdown(_state["abbreviations"]))
+    if evidence_map.MARKER in markdown:
+        root = _root(config)
+        entries = bibliography.load_bibliography(bibliography.bib_files(root / "bib"), root).by_key()
+        # Relative to this page, so that MkDocs checks the links and rewrites them.
+        references = posixpath.relpath(REFERENCES_PAGE, posixpath.dirname(page.file.src_uri) or ".")
+        markdown = markdown.replace(evidence_map.MARKER,
+                                    evidence_map.evidence_map_markdown(list(entries.values()), references))
+    return markdown
+
+
+@event_priority(-100)  # after every other on_page_content, e.g. the References heading
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    html = glossary.focusable_first_abbreviations(html)
+    # print-site keeps each page's HTML as `page.html` for its combined page, but
+    # it takes it at its own turn, before the hooks: give it the final HTML, with
+    # the page's reader notice (status, dates) that the theme shows on each page.
+    if _print_site_enabled(config):
+        if "notice" not in _state:
+            _state["notice"] = config.theme.get_env().get_template(print_page.NOTICE_TEMPLATE)
+        notice = _state["notice"].render(page=page, config=config)
+        page.html = print_page.with_notice(html, notice, page.title or "")
+    return html
+
+
+@event_priority(-100)  # after print-site has written its page
+def on_post_build(*, config: MkDocsConfig) -> None:
+    if not _print_site_enabled(config):
+        return
+    plugin = config.plugins["print-site"]
+    path = Path(plugin.print_page.file.abs_dest_path)
+    text = path.read_text(encoding="utf-8")
+    fixed, unresolved = print_page.fix_anchors(text)
+    fixed = print_page.relative_base(fixed, urlsplit(config.site_url or "/").path or "/",
+                                     get_relative_url(".", plugin.print_file.url))
+    for href in unresolved:
+        log.warning("%s: link to '#%s' has no target in the print page", plugin.print_file.src_uri, href)
+    if fixed != text:
+        path.write_text(fixed, encoding="utf-8")
+
+
+# End definition of MkDocs hooks
