@@ -51,10 +51,17 @@ SCRIPTS = Path(__file__).resolve().parent
 if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
 
-from livingreview.project import ROOT, find_csl  # noqa: E402
+from livingreview.project import find_csl  # noqa: E402
 from livingreview.synthetic import make_review  # noqa: E402
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(SCRIPTS)}
+
+def child_env(project: Path) -> dict[str, str]:
+    """Environment of a build or probe of `project`: its own scripts/, never this checkout's."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project / "scripts")}
+    env.pop("LIVINGREVIEW_NO_BATCH", None)
+    return env
+
+
 EDITED_PAGE = "docs/sites/lung.md"  # the page edited for the serve rebuild
 
 
@@ -101,8 +108,9 @@ def write_variant_configs(project: Path) -> dict[str, Path]:
 
 @dataclass
 class Run:
-    seconds: float
+    seconds: float  # wall clock
     peak_mib: float
+    cpu: float  # user + system seconds of the build and its children: steadier when the machine is shared
 
 
 @dataclass
@@ -124,21 +132,26 @@ class Measure:
     def peak_mib(self) -> float:
         return max((r.peak_mib for r in self.runs), default=float("nan"))
 
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs) if self.runs else float("nan")
+
     def __str__(self) -> str:
         times = ", ".join(f"{r.seconds:.2f}" for r in self.runs)
-        return f"{self.label:<22} {self.median:7.2f} s  (runs: {times}; peak {self.peak_mib:.0f} MiB)"
+        return (f"{self.label:<22} {self.median:7.2f} s  (runs: {times}; cpu {self.cpu:.1f} s; "
+                f"peak {self.peak_mib:.0f} MiB)")
 
 
-def run_child(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, float, float]:
-    """Run a process to completion: (exit code, output, wall seconds, peak MiB of it and its children)."""
+def run_child(args: list[str], project: Path) -> tuple[int, str, float, float, float]:
+    """Run a process in `project` to completion: (exit code, output, wall s, peak MiB, cpu s; children included)."""
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         start = time.perf_counter()
-        process = subprocess.Popen(args, cwd=cwd, env=env or ENV, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(args, cwd=project, env=child_env(project), stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(process.pid, 0)  # usage covers the children it waited for
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
-        return process.returncode, out.read(), seconds, usage.ru_maxrss / 1024
+        return process.returncode, out.read(), seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def run_measure(measure: Measure) -> Run:
@@ -148,10 +161,10 @@ def run_measure(measure: Measure) -> Run:
     args = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(measure.config), "--site-dir", str(site)]
     if measure.config.name == "mkdocs.yml":
         args.append("--strict")  # the project as CI builds it: the synthetic review passes every check
-    code, log, seconds, peak = run_child(args, measure.project)
+    code, log, seconds, peak, cpu = run_child(args, measure.project)
     if code != 0:
         raise SystemExit(f"bench: {measure.label} build ({measure.config}) failed (exit {code}):\n{log[-4000:]}")
-    run = Run(seconds, peak)
+    run = Run(seconds, peak, cpu)
     measure.runs.append(run)
     return run
 
@@ -267,7 +280,8 @@ def probe_serve(config_file: str, page: str, edits: int) -> dict:
 
 
 def run_probe(kind: str, config: Path, *extra: str) -> dict:
-    code, log, _, _ = run_child([sys.executable, __file__, kind, str(config), *extra], config.parent)
+    probe = config.parent / "scripts" / Path(__file__).name  # the copy's own bench.py and livingreview
+    code, log, *_ = run_child([sys.executable, str(probe), kind, str(config), *extra], config.parent)
     lines = [line for line in log.splitlines() if line.startswith("{")]
     if code != 0 or not lines:
         raise SystemExit(f"bench: probe {kind} failed (exit {code}):\n{log[-4000:]}")
@@ -285,7 +299,8 @@ def live_serve_rebuild(project: Path, page: str, timeout: float = 120) -> tuple[
     built = re.compile(r"Documentation built in ([\d.]+) seconds")
     with open(log_path, "w", encoding="utf-8") as log:
         process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr",
-                                    f"127.0.0.1:{port}"], cwd=project, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+                                    f"127.0.0.1:{port}"], cwd=project, env=child_env(project), stdout=log,
+                                   stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + timeout
 
@@ -399,14 +414,16 @@ def main(argv: list[str] | None = None) -> int:
         floor = big["floor"]
         say(f"synthetic review, {args.pages} pages x {args.entries} entries (medians; peak = largest ru_maxrss):")
         for measure in big.values():
-            extra = "" if measure is floor else f"   {ratio(measure, floor):5.2f}x floor"
+            extra = "" if measure is floor else \
+                f"   {ratio(measure, floor):5.2f}x floor (cpu {measure.cpu / floor.cpu:.2f}x)"
             say(f"  {measure}{extra}")
         say("  cost per plugin and hook, warm project build (in-process, one run):")
         for line in hook_table(big_profile):
             say(line)
         say("real site:")
         for measure in real.values():
-            extra = "" if measure is real["floor"] else f"   {ratio(measure, real['floor']):5.2f}x floor"
+            extra = "" if measure is real["floor"] else \
+                f"   {ratio(measure, real['floor']):5.2f}x floor (cpu {measure.cpu / real['floor'].cpu:.2f}x)"
             say(f"  {measure}{extra}")
         say("  cost per plugin and hook, warm project build (in-process, one run):")
         for line in hook_table(real_profile):
@@ -419,15 +436,16 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.scaling:
             scale_deadline = time.perf_counter() + args.budget
-            say("scaling (project and references-only builds; growth against the default size):")
+            say("scaling (growth against the first review; linear means at most x2.2):")
             for label, pages, entries in (("2x pages", args.pages * 2, args.entries),
                                           ("2x entries", args.pages, args.entries * 2)):
                 scaled = synthetic_measures(workdir, pages, entries, args.cites, args.runs, 0, say)
+                del scaled["cold"]  # the slowest build; warm project and both references-only builds remain
                 run_rounds(list(scaled.values()), scale_deadline)
                 for key, measure in scaled.items():
-                    growth = measure.median / big[key].median
+                    growth, cpu_growth = measure.median / big[key].median, measure.cpu / big[key].cpu
                     flag = "" if growth <= 2.2 else "   over 2x + 10%"
-                    say(f"  {label}: {measure}   x{growth:.2f}{flag}")
+                    say(f"  {label}: {measure}   x{growth:.2f} (cpu x{cpu_growth:.2f}){flag}")
                 added = scaled["references_warm"].median - scaled["floor"].median
                 base = big["references_warm"].median - floor.median
                 say(f"  {label}: references-only warm cost above floor x{added / base:.2f}" if base > 0 else "")

@@ -15,7 +15,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from livingreview import bibliography, formatting, render
+from livingreview import bibliography, code_guard, formatting, render
 from livingreview.project import find_csl
 
 log = get_plugin_logger(__name__)
@@ -57,7 +57,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 @event_priority(-100)  # after mkdocs-bibtex has loaded the bibliography
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    registry = config.plugins["bibtex"].registry
     if not formatting.batching_enabled():
         return files
     if _state["refusal"]:
@@ -73,13 +72,14 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         for block in CitationBlock.from_markdown(file.content_string):
             keys |= {c.key for c in block.citations}
     cache = formatting.ReferenceCache(_root(config) / ".cache" / "references.json")
-    formatted = formatting.prefill_registry(registry, keys, cache)
+    formatted = formatting.prefill_registry(config.plugins["bibtex"].registry, keys, cache)
     log.debug("formatted %d entries with pandoc, %d from cache", formatted, len(keys) - formatted)
     return files
 
 
 @event_priority(-100)  # after mkdocs-bibtex has written the footnotes
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    markdown = code_guard.restore(markdown)  # "@" in code, hidden from mkdocs-bibtex by hook_code_guard.py
     entries = _state["entries"]
     if ANNOTATED_BIBLIOGRAPHY in markdown:
         registry = config.plugins["bibtex"].registry

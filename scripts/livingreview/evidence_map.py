@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from livingreview import markers
 from livingreview.bibliography import Entry
 from livingreview.facets import SITE_GROUPS, TECH_GROUPS
-from livingreview.render import _short as short_label
+from livingreview.render import short_label
 
 MARKER = markers.EVIDENCE_MAP
 NO_SITE = ("site:none", "Not specific to one cancer site")

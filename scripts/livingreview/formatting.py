@@ -122,18 +122,23 @@ def entry_digest(entry: Entry, key: str, fingerprint: str) -> str:
 
 
 class _BibtexWriter(BibtexWriter):
-    """pybtex's BibTeX writer, skipping its per-character LaTeX encoding where that changes nothing.
+    """pybtex's BibTeX writer, skipping its per-character work where that changes nothing.
 
-    With UTF-8 output the encoding only rewrites a few ASCII characters
-    (# % & _ ~, found below by asking the encoder itself); text that is ASCII
-    without them comes out unchanged, and everything else still goes through
-    pybtex. Same text as `BibliographyData.to_string("bibtex")`, several times faster.
+    With UTF-8 output the LaTeX encoding only rewrites a few ASCII characters
+    (# % & _ ~, found below by asking the encoder itself): text that is ASCII
+    without them comes out unchanged; everything else still goes through
+    pybtex. Likewise the brace check only scans text that has braces. Same
+    text as `BibliographyData.to_string("bibtex")`, about ten times faster.
     """
 
     def _encode(self, text: str) -> str:
         if self.encoding == "UTF-8" and text.isascii() and not _LATEX_REWRITTEN.intersection(text):
             return text
         return super()._encode(text)
+
+    def check_braces(self, s: str) -> None:
+        if "{" in s or "}" in s:  # without braces there is nothing to match (pybtex scans char by char)
+            super().check_braces(s)
 
 
 _LATEX_REWRITTEN = frozenset(c for c in map(chr, range(128)) if BibtexWriter(encoding="UTF-8")._encode(c) != c)

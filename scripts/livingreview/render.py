@@ -67,7 +67,7 @@ def annotated_bibliography(entries: list[Entry], formatted: Callable[[str], str]
         lines += [f"## {heading} {{#{anchor}}}", ""]
         for entry in members:
             if entry.key in shown:
-                lines.append(f"- See [{_short(entry)}](#ref-{entry.key}) above.")
+                lines.append(f"- See [{short_label(entry)}](#ref-{entry.key}) above.")
                 continue
             shown.add(entry.key)
             lines += _full_entry(entry, formatted(entry.key))
@@ -75,7 +75,8 @@ def annotated_bibliography(entries: list[Entry], formatted: Callable[[str], str]
     return "\n".join(lines)
 
 
-def _short(entry: Entry) -> str:
+def short_label(entry: Entry) -> str:
+    """First author (or title) and year, e.g. "Dearnaley 2016"."""
     first = entry.get("author").split(" and ")[0].split(",")[0].strip() or entry.get("title")[:40]
     return html.escape(f"{first} {entry.get('year')}".strip())
 

@@ -13,10 +13,11 @@ import random
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from livingreview.facets import SITE_GROUPS, TECH_GROUPS, TYPES
 from livingreview.bibliography import Entry, bib_files, format_bibliography, load_bibliography
+from livingreview.facets import SITE_GROUPS, TECH_GROUPS, TYPES
 from livingreview.project import ROOT
 
 # What is copied from the project; everything else (.venv, site, caches, git) is left out.
@@ -25,7 +26,7 @@ IGNORE = shutil.ignore_patterns(".venv", ".lockvenv", "site", ".cache", "node_mo
 SYNTHETIC_DIR = "synthetic"  # under docs/
 SYNTHETIC_BIB = "synthetic.bib"  # under bib/
 PAGES_PER_SECTION = 20
-DATE = "2026-11-27"
+DATE = date.today().isoformat()  # front matter and verification dates: never in the future
 
 SURNAMES = ("Smith", "Garcia", "Nguyen", "Müller", "Rossi", "Kowalski", "Tanaka", "Okafor", "Jensen", "Dubois",
             "Silva", "Cohen", "Novak", "Haddad", "Larsen", "O'Brien", "van der Berg", "Petrov", "Kim", "Ahmed")
@@ -56,9 +57,10 @@ def make_entry(index: int, rng: random.Random, cited: bool) -> Entry:
     site, tech = rng.choice(sorted(SITE_GROUPS)), rng.choice(sorted(TECH_GROUPS))
     kind = rng.choice([t for t in sorted(TYPES) if not t.startswith("type:source")])
     first = rng.randint(1, 2000)
+    where = site.removeprefix("site:").replace("-", " ")
     fields = {
         "author": " and ".join(authors),
-        "title": f"Synthetic study {index} of {topic} in {site.removeprefix('site:').replace('-', ' ')} cancer ({{RT}} cohort {index % 97})",
+        "title": f"Synthetic study {index} of {topic} in {where} cancer ({{RT}} cohort {index % 97})",
         "journal": rng.choice(JOURNALS),
         "year": str(rng.randint(1995, 2026)),
         "volume": str(rng.randint(1, 120)),
@@ -89,7 +91,7 @@ def page_text(number: int, keys: list[str], rng: random.Random) -> str:
         "",
         f"# Synthetic page {number}",
         "",
-        f"This page is generated for benchmarks and says nothing about patients. <!-- no-claim -->",
+        "This page is generated for benchmarks and says nothing about patients. <!-- no-claim -->",
         "",
     ]
     chunks = [keys[i:i + 2] if i % 4 == 0 else keys[i:i + 1] for i in range(len(keys))]

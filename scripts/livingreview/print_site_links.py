@@ -1,0 +1,95 @@
+"""print-site's link rewriting in one pass: same text, linear time (mkdocs-print-site-plugin 2.9).
+
+For the combined print page, print-site rewrites every internal `<a href="...">`
+of a page with `page_html.replace(old, new)` over the whole page, once per
+link: time grows with links x page size. The annotated bibliography has one
+internal link per entry listed under a second group, so at 3,000 entries that
+page alone took 8-11 s, growing with the square of the bibliography.
+
+`fix_href_links` below asks print-site's own function for each distinct link's
+new text, then substitutes all links in one pass. That equals print-site's
+sequence of replacements whenever no replacement can touch another link's
+text: every `<a` of an old or new link text is its first character, each old
+text occurs only where print-site matched it, and no old text is a prefix of a
+new one or the reverse. This is checked on every page; when it does not hold,
+print-site's own function runs instead.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import metadata
+
+VERIFIED_VERSION = "2.9"
+# print-site 2.9's pattern (urls.fix_href_links); a self-test at install time guards a change of it.
+HREF = re.compile(r"<a\s+([^>]*?\s+)?href=\"(.*?)\"", flags=re.IGNORECASE)
+LINK_START = re.compile(r"<a\s", flags=re.IGNORECASE)  # where a link text of that pattern can begin
+
+_original = None  # print-site's own fix_href_links
+
+
+def _quote_prefixes(text: str) -> list[str]:
+    """Prefixes of `text` that end with a double quote (every link text print-site matches does)."""
+    return [text[:i + 1] for i, char in enumerate(text) if char == '"']
+
+
+def fix_href_links(page_html: str, page_key: str, page_url: str, directory_urls: bool = False) -> str:
+    matches = list(HREF.finditer(page_html))
+    olds = {m.group() for m in matches}
+    if not all((whole := HREF.match(old)) and whole.end() == len(old) for old in olds):
+        return _original(page_html, page_key, page_url, directory_urls)
+    # print-site's own rewrite of each distinct link, alone: its regex matches the whole text again.
+    changed = {old: new for old in olds if (new := _original(old, page_key, page_url, directory_urls)) != old}
+    if not changed:
+        return page_html
+    if not _independent(page_html, matches, olds, changed):
+        return _original(page_html, page_key, page_url, directory_urls)
+    return HREF.sub(lambda m: changed.get(m.group(), m.group()), page_html)
+
+
+def _independent(page_html: str, matches: list[re.Match[str]], olds: set[str], changed: dict[str, str]) -> bool:
+    """True when print-site's sequence of whole-page replacements equals one substitution per link.
+
+    A replacement can only reach beyond its own link if some old text occurs
+    somewhere else: starting inside another link text (ruled out when `<a`
+    only opens each text), where print-site did not match (checked at every
+    other `<a `), or as a prefix of, or prefixed by, another old or new text.
+    """
+    news = set(changed.values())
+    if any(text.lower().count("<a") != 1 for text in (*olds, *news)):
+        return False
+    if any(prefix in olds for text in (*olds, *news) for prefix in _quote_prefixes(text) if prefix != text):
+        return False
+    if any(text in olds for text in news) or any(prefix in news for old in olds for prefix in _quote_prefixes(old)):
+        return False
+    starts = {m.start() for m in matches}
+    longest = max(map(len, olds))
+    for start in LINK_START.finditer(page_html):
+        if start.start() not in starts:
+            window = page_html[start.start():start.start() + longest]
+            if any(prefix in olds for prefix in _quote_prefixes(window)):
+                return False
+    return True
+
+
+def install(enabled: bool) -> bool:
+    """Use the one-pass version in print-site (when its version is the verified one); False if not installed."""
+    global _original
+    try:
+        from mkdocs_print_site_plugin import urls
+    except ImportError:
+        return False
+    if _original is None:
+        _original = urls.fix_href_links
+    if not enabled or metadata.version("mkdocs-print-site-plugin") != VERIFIED_VERSION or not _self_test():
+        urls.fix_href_links = _original
+        return False
+    urls.fix_href_links = fix_href_links
+    return True
+
+
+def _self_test() -> bool:
+    sample = ('<p><a href="#x">x</a> <a class="c" href="../other/#y">y</a> <a href="https://e.org">e</a>'
+              '<a\n  href="#x">again</a> <a title="t" href="../other/">o</a></p>')
+    return all(fix_href_links(sample, key, url, True) == _original(sample, key, url, True)
+               for key, url in (("page", "page/"), ("a-b", "a/b/")))
