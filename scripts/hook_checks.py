@@ -32,7 +32,13 @@ def _log(findings: Iterable[Finding]) -> None:
         emit("%s:%d: %s [%s]", finding.path, finding.line, finding.message, finding.check)
 
 
+_state: dict[str, str] = {}
+
 # Start definition of MkDocs hooks
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    _state["command"] = command
 
 
 @event_priority(110)  # before mkdocs-bibtex (and hook_references) read bib/
@@ -48,6 +54,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 @event_priority(-100)  # after every other plugin has written its files
 def on_post_build(*, config: MkDocsConfig) -> None:
+    if _state.get("command") == "serve":  # keep live previews fast; `make build` and the tests run it
+        log.info("link check of the built site skipped under 'mkdocs serve' (run 'make build')")
+        return
     _log(check_site(Path(config.site_dir), _root(config), config.site_url))
 
 
