@@ -35,9 +35,8 @@ serve: venv ## Serve the site with live reload at http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
 .PHONY: build
-build: venv ## Strict build of the site into site/, then lychee over its links and anchors (offline)
+build: venv ## Strict build of the site into site/ (the build's hook runs lychee over its links and anchors, offline)
 	$(BIN)/mkdocs build --strict --site-dir site
-	$(BIN)/python -m livingreview links --site site
 
 # The source checks also run inside every build (scripts/hook_checks.py); these run them alone.
 .PHONY: check

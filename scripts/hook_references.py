@@ -16,11 +16,11 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from livingreview import bibliography, code_guard, formatting, render
+from livingreview.markers import ANNOTATED_BIBLIOGRAPHY
 from livingreview.project import find_csl
 
 log = get_plugin_logger(__name__)
 
-ANNOTATED_BIBLIOGRAPHY = "<!-- annotated-bibliography -->"
 FOOTNOTES_DIV = re.compile(r'<div class="footnote">')
 
 _state: dict[str, object] = {}
