@@ -35,7 +35,7 @@ serve: venv ## Serve the site with live reload at http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
 .PHONY: build
-build: venv ## Strict build of the site into site/ (the build's hook runs lychee over its links and anchors, offline)
+build: venv ## Strict build of the site into site/ (its hook checks the built links and anchors, offline)
 	$(BIN)/mkdocs build --strict --site-dir site
 
 # The source checks also run inside every build (scripts/hook_checks.py); these run them alone.

@@ -1,9 +1,10 @@
 """MkDocs hooks: run the project's checks during every build, so `mkdocs build --strict` fails on any finding.
 
 Thin adapter: the checks are plain Python in livingreview.checks (sources, before
-the build) and livingreview.links (the built site, with lychee). Each finding is
-logged as `path:line: message [check]`: errors with log.error, warnings with
-log.warning; strict mode turns either into a failed build.
+the build) and livingreview.links (the built site's links and anchors, after it;
+cheap enough for every `mkdocs serve` rebuild too). Each finding is logged as
+`path:line: message [check]`: errors with log.error, warnings with log.warning;
+strict mode turns either into a failed build.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
-from livingreview.checks import run_checks
+from livingreview.checks.cache import cached_checks
 from livingreview.findings import Finding
 from livingreview.links import check_site
 
@@ -32,18 +33,12 @@ def _log(findings: Iterable[Finding]) -> None:
         emit("%s:%d: %s [%s]", finding.path, finding.line, finding.message, finding.check)
 
 
-_state: dict[str, str] = {}
-
 # Start definition of MkDocs hooks
-
-
-def on_startup(*, command: str, dirty: bool) -> None:
-    _state["command"] = command
 
 
 @event_priority(110)  # before mkdocs-bibtex (and hook_references) read bib/
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    findings = run_checks(_root(config))
+    findings = cached_checks(_root(config), _root(config) / ".cache" / "checks.json")  # reused until an input changes
     _log(findings)
     unreadable = [f for f in findings if f.check == "bib-syntax" and f.severity == "error"]
     if unreadable:  # mkdocs-bibtex would stop with a traceback (pybtex) that names no line
@@ -54,9 +49,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 @event_priority(-100)  # after every other plugin has written its files
 def on_post_build(*, config: MkDocsConfig) -> None:
-    if _state.get("command") == "serve":  # keep live previews fast; `make build` and the tests run it
-        log.info("link check of the built site skipped under 'mkdocs serve' (run 'make build')")
-        return
     _log(check_site(Path(config.site_dir), _root(config), config.site_url))
 
 

@@ -19,6 +19,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from livingreview import bibliography, evidence_map, glossary, print_page
+from livingreview.formatting import ReferenceCache
+from livingreview.html_slots import HtmlSlots
+from livingreview.short_markdown import ShortMarkdown
 
 log = get_plugin_logger(__name__)
 
@@ -58,15 +61,27 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     if evidence_map.MARKER in markdown:
         root = _root(config)
         entries = bibliography.load_bibliography(bibliography.bib_files(root / "bib"), root).by_key()
-        # Relative to this page, so that MkDocs checks the links and rewrites them.
+        # The Markdown link is relative to this page's file (MkDocs checks and rewrites it); the lists,
+        # HTML, link to the annotated bibliography's URL relative to this page's URL.
         references = posixpath.relpath(REFERENCES_PAGE, posixpath.dirname(page.file.src_uri) or ".")
-        markdown = markdown.replace(evidence_map.MARKER,
-                                    evidence_map.evidence_map_markdown(list(entries.values()), references))
+        target = files.get_file_from_path(REFERENCES_PAGE)
+        if target is None:
+            raise PluginError(f"{page.file.src_uri}: the evidence map links to {REFERENCES_PAGE}, which is missing")
+        slots = _state.setdefault("slots", {})[page.file.src_uri] = HtmlSlots()
+        to_html = ShortMarkdown({a.term: a.meaning for a in _state["abbreviations"]},
+                                ReferenceCache(root / ".cache" / "evidence-map-html.json"))
+        generated = evidence_map.evidence_map_markdown(list(entries.values()), references,
+                                                       get_relative_url(target.url, page.url), slots, to_html)
+        to_html.save()
+        markdown = markdown.replace(evidence_map.MARKER, generated)
     return markdown
 
 
 @event_priority(-100)  # after every other on_page_content, e.g. the References heading
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    slots = _state.get("slots", {}).pop(page.file.src_uri, None)
+    if slots is not None:
+        html = slots.fill(html)
     html = glossary.focusable_first_abbreviations(html)
     # print-site keeps each page's HTML as `page.html` for its combined page, but
     # it takes it at its own turn, before the hooks: give it the final HTML, with

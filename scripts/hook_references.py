@@ -15,9 +15,10 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from livingreview import bibliography, code_guard, formatting, render
+from livingreview import bibliography, code_guard, formatting, glossary, render
 from livingreview.markers import ANNOTATED_BIBLIOGRAPHY
 from livingreview.project import find_csl
+from livingreview.short_markdown import ShortMarkdown
 
 log = get_plugin_logger(__name__)
 
@@ -33,6 +34,13 @@ def _root(config: MkDocsConfig) -> Path:
 def _entries(config: MkDocsConfig) -> dict[str, bibliography.Entry]:
     loaded = bibliography.load_bibliography(bibliography.bib_files(_root(config) / "bib"), _root(config))
     return loaded.by_key()
+
+
+def _short_markdown(config: MkDocsConfig) -> ShortMarkdown:
+    """Markdown to HTML for reference texts and annotations, with the abbreviations every page gets."""
+    abbreviations, _ = glossary.load_abbreviations(Path(config.docs_dir) / "includes" / glossary.ABBREVIATIONS.name)
+    cache = formatting.ReferenceCache(_root(config) / ".cache" / "entry-html.json")
+    return ShortMarkdown({a.term: a.meaning for a in abbreviations}, cache)
 
 
 # Start definition of MkDocs hooks
@@ -52,6 +60,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # One pandoc run for all pages (on_files) is safe for numeric styles only.
     _state["refusal"] = formatting.batching_refusal(bibtex.config.csl_file) if formatting.batching_enabled() else None
     _state["entries"] = _entries(config)
+    _state["to_html"] = _short_markdown(config)
+    _state["annotated"], _state["footnotes"] = {}, {}  # per page, from on_page_markdown to on_page_content
     return config
 
 
@@ -81,6 +91,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     markdown = code_guard.restore(markdown)  # "@" in code, hidden from mkdocs-bibtex by hook_code_guard.py
     entries = _state["entries"]
+    to_html = _state["to_html"]
     if ANNOTATED_BIBLIOGRAPHY in markdown:
         registry = config.plugins["bibtex"].registry
         missing = [k for k in entries if k not in registry._reference_cache]
@@ -88,14 +99,27 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
             from mkdocs_bibtex.citation import Citation, CitationBlock
 
             registry.validate_citation_blocks([CitationBlock([Citation(k)]) for k in missing])
-        text = render.annotated_bibliography(list(entries.values()), lambda k: registry._reference_cache.get(k, ""))
-        markdown = markdown.replace(ANNOTATED_BIBLIOGRAPHY, text)
-    return render.decorate_footnotes(markdown, entries)
+        annotated = render.annotated_bibliography(list(entries.values()),
+                                                  lambda k: registry._reference_cache.get(k, ""), to_html)
+        _state["annotated"][page.file.src_uri] = annotated
+        markdown = markdown.replace(ANNOTATED_BIBLIOGRAPHY, annotated.markdown)
+    markdown, _state["footnotes"][page.file.src_uri] = render.decorate_footnotes(markdown, entries, to_html)
+    return markdown
 
 
+@event_priority(50)  # before print-site (0) keeps the page's HTML for the print page
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    html = render.fill_footnotes(html, _state["footnotes"].pop(page.file.src_uri, {}))
+    annotated = _state["annotated"].pop(page.file.src_uri, None)
+    if annotated is not None:
+        html = annotated.slots.fill(html)
+        page.present_anchor_ids = (page.present_anchor_ids or set()) | annotated.anchors  # links to entries
     # Footnotes carry the references: give that list a heading readers can find.
     return FOOTNOTES_DIV.sub('<h2 id="references">References</h2>\n<div class="footnote">', html, count=1)
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    _state["to_html"].save()  # the HTML of references and annotations, for the next build
 
 
 # End definition of MkDocs hooks

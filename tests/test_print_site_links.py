@@ -61,3 +61,34 @@ def test_install_can_be_switched_off():
     assert print_site_links.install(True) and urls.fix_href_links is print_site_links.fix_href_links
     assert not print_site_links.install(False)
     assert urls.fix_href_links is print_site_links._original
+
+
+def footnoted_page(notes: int) -> str:
+    """Like a site page: headings, footnote references and the footnote list, each with an id print-site prefixes."""
+    refs = "".join(f'<sup id="fnref:k{i}"><a class="footnote-ref" href="#fn:k{i}">{i}</a></sup>' for i in range(notes))
+    items = "".join(f'<li id="fn:k{i}">\n<p>Ref {i}. <a class="footnote-backref" href="#fnref:k{i}">&#8617;</a></p>\n'
+                    "</li>\n" for i in range(notes))
+    return (f'<h1 id="lung">Lung</h1>\n<h2 id="pet">PET</h2>\n<p>Text{refs}</p>\n'
+            f'<div class="annotated-entry" id="ref-k1"></div>\n<div class="footnote">\n<ol>\n{items}</ol>\n</div>')
+
+
+@pytest.mark.parametrize("key", ["sites-lung", "references"])
+def test_ids_get_print_sites_prefix_without_its_whole_page_loop(installed, monkeypatch, key):
+    page = footnoted_page(300)
+    expected = print_site_links._original_ids(page, key)
+    assert expected != page and f'id="{key}-fn:k7"' in expected
+    monkeypatch.setattr(print_site_links, "_original_ids", lambda *args: pytest.fail("fell back to print-site"))
+    assert print_site_links.update_anchor_ids(page, key) == expected
+
+
+@pytest.mark.parametrize("page", [
+    '<h2 id="x">X</h2> <h2 id="p-x">already prefixed</h2>',  # a new text equal to an old one: order matters
+    '<li class="x" id="x">the id text also in the class</li>',
+    '<li><span id="s">print-site changes the span through the li</span></li>',
+    '<h2 id="">empty id</h2>',
+    '<H2 ID="upper">case</H2> <h2 id="upper">lower</h2>',
+    '<div id="d"><li id="a" title="<b>">attribute with a tag in it</li></div>',
+    '<p>no ids at all</p>',
+])
+def test_tricky_ids_give_print_sites_text(installed, page):
+    assert print_site_links.update_anchor_ids(page, "p") == print_site_links._original_ids(page, "p")

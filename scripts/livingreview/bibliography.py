@@ -47,7 +47,12 @@ class Entry:
 
     @property
     def keywords(self) -> list[str]:
-        return [k.strip() for k in self.get("keywords").split(",") if k.strip()]
+        """The `keywords` field as a list; kept until the field changes (the evidence map asks thousands of times)."""
+        raw = self.get("keywords")
+        kept = self.__dict__.get("_keywords")
+        if kept is None or kept[0] != raw:
+            kept = self.__dict__["_keywords"] = (raw, [k.strip() for k in raw.split(",") if k.strip()])
+        return kept[1]
 
     def keyword_values(self, facet: str) -> list[str]:
         """Values of one keyword facet, e.g. facet 'site' of 'site:lung'."""

@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     command("check", cmd_check, "check citations, bibliography, pages and markup (fast, offline, no build)")
     command("format-bib", cmd_format_bib, "rewrite bib/*.bib in canonical form (never losing a field)") \
         .add_argument("--check", action="store_true", help="only report files not in canonical form")
-    command("links", cmd_links, "check links and anchors of a built site with lychee, offline") \
+    command("links", cmd_links, "check a built site's links and anchors, offline (external ones: make linkcheck)") \
         .add_argument("--site", type=Path, default=None, help="built site folder (default: ROOT/site)")
     command("check-anchors", cmd_check_anchors, "published page addresses and section ids still resolve "
             "(published/anchors.json; renamed pages need a redirect)")

@@ -26,10 +26,12 @@ import html
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 from livingreview import markers
 from livingreview.bibliography import Entry
 from livingreview.facets import SITE_GROUPS, TECH_GROUPS
+from livingreview.html_slots import HtmlSlots
 from livingreview.render import short_label
 
 MARKER = markers.EVIDENCE_MAP
@@ -142,24 +144,29 @@ def map_table(entries: list[Entry]) -> str:
     ])
 
 
+def _sorted(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (publication_year(e) or 0, short_label(e), e.key))
+
+
 def _markdown_text(text: str) -> str:
     """BibTeX text as literal Markdown: case-protecting braces dropped, markup characters escaped."""
     plain = html.escape(text.replace("{", "").replace("}", ""), quote=False)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", plain)
 
 
-def _sorted(entries: list[Entry]) -> list[Entry]:
-    return sorted(entries, key=lambda e: (publication_year(e) or 0, short_label(e), e.key))
-
-
-def entry_item(entry: Entry, references_page: str) -> str:
+def entry_item(entry: Entry, references_url: str) -> str:
     title = _markdown_text(entry.get("title").strip())
     end = "" if title.endswith((".", "?", "!")) else "."
-    return f"- [{short_label(entry)}]({references_page}#ref-{entry.key}): {title}{end}"
+    return f"- [{short_label(entry)}]({references_url}#ref-{entry.key}): {title}{end}"
 
 
-def cell_lists(entries: list[Entry], references_page: str) -> str:
-    """Markdown: per site a heading, per non-empty cell a sub-heading and its entries."""
+def cell_lists(entries: list[Entry], references_url: str, slots: HtmlSlots, to_html: Callable[[str], str]) -> str:
+    """Markdown: per site a heading, per non-empty cell a sub-heading and a slot for its list.
+
+    The lists (a Markdown list per cell, linking to `references_url`) are
+    converted by `to_html` and go into `slots`: at 3,000 entries, converting
+    them with the page took half a second.
+    """
     grid = cells(entries)
     lines: list[str] = []
     for site in SITES:
@@ -171,9 +178,10 @@ def cell_lists(entries: list[Entry], references_page: str) -> str:
             found = grid[(site.slug, tech.slug)]
             if not found:
                 continue
-            lines += [f"#### {site.heading}: {tech.phrase} {{#{cell_id(site.slug, tech.slug)}}}", ""]
-            lines += [entry_item(e, references_page) for e in _sorted(found)]
-            lines.append("")
+            cell = cell_id(site.slug, tech.slug)
+            items = "\n".join(entry_item(e, references_url) for e in _sorted(found))
+            lines += [f"#### {site.heading}: {tech.phrase} {{#{cell}}}", "",
+                      slots.add(f"evidence map {cell}", to_html(items)), ""]
     return "\n".join(lines)
 
 
@@ -259,11 +267,13 @@ def year_chart(entries: list[Entry]) -> str:
                       "</figure>", table])
 
 
-def evidence_map_markdown(entries: list[Entry], references_page: str = "references.md") -> str:
-    """The whole generated part of the evidence map page.
+def evidence_map_markdown(entries: list[Entry], references_page: str, references_url: str,
+                          slots: HtmlSlots, to_html: Callable[[str], str]) -> str:
+    """The whole generated part of the evidence map page; the entry lists go into `slots`.
 
-    `references_page` is the annotated bibliography's path relative to the page,
-    so that MkDocs checks and rewrites the `#ref-<key>` links.
+    `references_page` is the annotated bibliography's path relative to the page
+    (a Markdown link, checked and rewritten by MkDocs); `references_url` is its
+    URL relative to the page, for the lists' links (converted by `to_html`).
     """
     return "\n".join([
         "## Cancer site by technology {#site-by-technology}",
@@ -279,5 +289,5 @@ def evidence_map_markdown(entries: list[Entry], references_page: str = "referenc
         "Each list links to the entry's full reference, annotation and verification "
         "status in the [annotated bibliography](" + references_page + ").",
         "",
-        cell_lists(entries, references_page),
+        cell_lists(entries, references_url, slots, to_html),
     ])

@@ -16,6 +16,7 @@ users can focus it; later uses are plain text (one tooltip per term and page).
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections import Counter
@@ -163,13 +164,18 @@ def focusable_first_abbreviations(html: str) -> str:
     and adds a tab stop at every "Gy". Readers meet the definition where the
     term first appears, as in print, and on the glossary page.
     """
-    in_links = [(m.start(), m.end()) for m in LINK_ELEMENT.finditer(html)]
+    links = [(m.start(), m.end()) for m in LINK_ELEMENT.finditer(html)]  # in order, not overlapping
+    starts = [start for start, _ in links]
     seen: set[str] = set()
     focusable: set[str] = set()
 
+    def in_link(position: int) -> bool:
+        i = bisect.bisect_left(starts, position) - 1  # the last link starting before `position`
+        return i >= 0 and position < links[i][1]
+
     def first_use(match: re.Match[str]) -> str:
         term = match["term"]
-        if any(start < match.start() < end for start, end in in_links):
+        if in_link(match.start()):
             if term in seen:
                 return term
             seen.add(term)

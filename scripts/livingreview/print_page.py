@@ -70,12 +70,14 @@ def fix_anchors(text: str) -> tuple[str, list[str]]:
         index = bisect.bisect_right(offsets, match.start()) - 1
         if index >= 0:
             local.setdefault((starts[index][1], match["id"]), match)
-    keys = sorted({key for _, key in starts}, key=len, reverse=True)  # longest key first
+    keys = {key for _, key in starts}
     renames: dict[int, tuple[re.Match[str], str]] = {}
     unresolved: list[str] = []
     for target in dangling:
-        found = next((local[(key, target[len(key) + 1:])] for key in keys
-                      if target.startswith(key + "-") and (key, target[len(key) + 1:]) in local), None)
+        # `<page-key>-<id>`, keys may hold dashes too: try each dash, the longest key first.
+        splits = [i for i, char in enumerate(target) if char == "-"][::-1]
+        found = next((local[(target[:i], target[i + 1:])] for i in splits
+                      if target[:i] in keys and (target[:i], target[i + 1:]) in local), None)
         if found is None:
             unresolved.append(target)
         else:

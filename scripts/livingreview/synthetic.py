@@ -78,6 +78,26 @@ def make_entry(index: int, rng: random.Random, cited: bool) -> Entry:
     return Entry(f"syn{index:05d}", "article", fields, "", 0)
 
 
+# Filler prose: as long as the real pages (6-11 kB of Markdown each), so that MkDocs' own work on a
+# page, the floor of the bench, is what it is on a real page.
+FILLER = (
+    "Filler sentence about {topic}, written for timing the build and citing nothing real.",
+    "It stands where a real page would summarise a study of {topic}, its setting and its population.",
+    "Real pages give the design, the treatment compared and the main end point in sentences of this length.",
+    "The wording changes from paragraph to paragraph, mentioning {other} or {third}, so that the search "
+    "index holds a realistic number of distinct words.",
+    "Contributors reading this page in a benchmark folder should know that it is generated and says nothing "
+    "about {topic} or {other} in patients.",
+    "A last sentence names {topic} once more and ends the paragraph with its citation",
+)
+
+
+def paragraph(rng: random.Random, citation: str) -> str:
+    """About 700 characters of filler ending with `citation`, the length of a real page's paragraph."""
+    topic, other, third = rng.sample(TOPICS, 3)
+    return " ".join(s.format(topic=topic, other=other, third=third) for s in FILLER) + f" {citation}."
+
+
 def page_text(number: int, keys: list[str], rng: random.Random) -> str:
     """A page with front matter, anchored sections and one citation per claim-bearing sentence group."""
     lines = [
@@ -100,9 +120,7 @@ def page_text(number: int, keys: list[str], rng: random.Random) -> str:
         lines += [f"## Section {section + 1} {{#section-{section + 1}}}", ""]
         for chunk in chunks[start:start + 3]:
             cite = "; ".join(f"@{k}" for k in chunk)
-            topic = rng.choice(TOPICS)
-            lines += [f"Filler sentence about {topic}, written for timing the build, with a citation [{cite}]. "
-                      f"A second sentence keeps the paragraph a realistic length for {topic} [{cite}].", ""]
+            lines += [paragraph(rng, f"[{cite}]"), ""]
     return "\n".join(lines) + "\n"
 
 

@@ -3,7 +3,7 @@
 Plain Python, no MkDocs and no build: `python -m livingreview check` (make check),
 the MkDocs hook scripts/hook_checks.py and the tests all call run_checks().
 Checks only read files. The built site's links are checked separately by
-livingreview.links (lychee), which needs a build.
+livingreview.links, which needs a build.
 """
 
 from __future__ import annotations

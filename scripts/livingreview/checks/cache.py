@@ -1,0 +1,75 @@
+"""The source checks' findings kept between builds while none of their inputs changed.
+
+Every build runs the checks (scripts/hook_checks.py); at 200 pages and 3,000
+entries they take about half a second, and a `mkdocs serve` rebuild after an
+edit of one page runs them all again. Their result depends only on what they
+read (mkdocs.yml, every file under docs/, bib/ and the theme's overrides/),
+on their own code (the livingreview package) and on the date (dates in the
+future are findings), so it is kept in .cache/checks.json under a digest of
+all of these and reused while the digest is unchanged. `make check` always
+runs them afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from livingreview.checks import run_checks
+from livingreview.mkdocs_yaml import load_mkdocs_yaml
+from livingreview.findings import Finding
+
+PACKAGE = Path(__file__).resolve().parents[1]  # scripts/livingreview: the checks' own code
+
+
+def inputs_digest(root: Path) -> str:
+    """Digest of everything the checks' result depends on."""
+    mkdocs = load_mkdocs_yaml(root / "mkdocs.yml")
+    docs_dir = root / str(mkdocs.data.get("docs_dir") or "docs")
+    bib_dir = root / str((mkdocs.plugin_config("bibtex") or {}).get("bib_dir") or "bib")
+    theme = mkdocs.data.get("theme")
+    custom_dir = root / str((theme.get("custom_dir") if isinstance(theme, dict) else None) or "overrides")
+    files = [root / "mkdocs.yml", *_files(docs_dir), *_files(bib_dir), *_files(custom_dir), *_files(PACKAGE, "*.py")]
+    digest = hashlib.sha256(date.today().isoformat().encode())
+    for path in files:
+        digest.update(b"\0" + str(path).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError as exc:
+            digest.update(f"unreadable: {exc.errno}".encode())  # the checks report it; rerun them
+    return digest.hexdigest()
+
+
+def _files(folder: Path, pattern: str = "*") -> list[Path]:
+    return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts) \
+        if folder.is_dir() else []
+
+
+def cached_checks(root: Path, cache_file: Path) -> list[Finding]:
+    """run_checks(root), from `cache_file` when it holds the result for the same inputs."""
+    key = inputs_digest(root)
+    try:
+        kept = json.loads(cache_file.read_text(encoding="utf-8"))
+        if kept.get("key") == key:
+            return [Finding(**f) for f in kept["findings"]]
+    except (OSError, ValueError, TypeError, KeyError):
+        pass  # missing or damaged: run the checks
+    findings = run_checks(root)
+    _write(cache_file, {"key": key, "findings": [asdict(f) for f in findings]})
+    return findings
+
+
+def _write(path: Path, data: dict) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time

@@ -1,0 +1,128 @@
+"""References written as HTML outside the page's Markdown give what the page's Markdown gave.
+
+The annotated bibliography and each page's reference footnotes are rendered by
+livingreview.render through livingreview.short_markdown (PERFORMANCE.md says
+why); these tests compare that path with converting the same text in the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import pytest
+
+from livingreview import render
+from livingreview.bibliography import Entry
+from livingreview.formatting import ReferenceCache
+from livingreview.mkdocs_yaml import load_mkdocs_yaml
+from livingreview.project import ROOT
+from livingreview.short_markdown import ShortMarkdown
+
+GLOSSARY = {"CT": "Computed tomography", "MRI": "Magnetic resonance imaging"}
+TEXTS = {
+    "doe2020": "Doe J, Roe R. A trial of *MRI*-guided CT planning \\[phase 3\\]. *Lancet Oncol*. 2020;21(3):1-9. "
+               "doi:[10.1/x](https://doi.org/10.1/x)",
+    "roe2019": "[Roe R, Poe P, et al.]{.nocase} Dose & fractionation: 2 Gy vs <5 Gy. *J Clin Oncol*. 2019.",
+}
+
+
+def entry(key: str, **fields: str) -> Entry:
+    base = {"author": "Doe, J.", "title": "T", "year": "2020", "keywords": "site:lung, tech:radiomics, type:trial",
+            "verification": "seen-in-sources", "verification_source": "PubMed page & publisher <site>",
+            "verification_date": "2026-11-01", "annote": "A CT study of *radiomics* features."}
+    return Entry(key, "article", {**base, **fields}, "bib/references.bib", 1)
+
+
+def page_markdown() -> markdown.Markdown:
+    """Python-Markdown set up as the site's pages are (extensions from mkdocs.yml), with the glossary."""
+    config = load_mkdocs_yaml(ROOT / "mkdocs.yml").data
+    names, configs = [], {}
+    for item in config["markdown_extensions"]:
+        name = next(iter(item)) if isinstance(item, dict) else item
+        if name == "pymdownx.snippets":
+            continue  # the glossary comes from abbreviation definitions appended below
+        names.append(name)
+        if isinstance(item, dict):
+            configs[name] = item[name]
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+def with_glossary(text: str) -> str:
+    return text + "\n\n" + "\n".join(f"*[{term}]: {meaning}" for term, meaning in GLOSSARY.items()) + "\n"
+
+
+def test_footnotes_as_html_equal_footnotes_as_markdown():
+    entries = {key: entry(key) for key in TEXTS}
+    page = "Claim one[^doe2020]. Claim two[^roe2019] and [^other].\n\n" + "\n".join(
+        f"[^{key}]: {text}" for key, text in TEXTS.items()) + "\n[^other]: A plain note with *CT*.\n"
+    # The Markdown-only way: the text and badge go through the page's conversion.
+    old = page_markdown().convert(with_glossary(render.FOOTNOTE_DEF.sub(
+        lambda m: (f"[^{m['key']}]: {render.clean_reference_text(m['text'])} "
+                   f"{render.status_badge(entries[m['key']])}") if m["key"] in entries else m[0], page)))
+    slotted, filled = render.decorate_footnotes(page, entries, ShortMarkdown(GLOSSARY))
+    assert set(filled) == set(TEXTS) and "*Lancet Oncol*" not in slotted, "references were not taken out"
+    new = render.fill_footnotes(page_markdown().convert(with_glossary(slotted)), filled)
+    assert new == old
+    assert "{.nocase}" not in new and 'class="ref-status ref-status--seen-in-sources"' in new
+
+
+def test_a_reference_that_is_not_one_paragraph_stays_markdown():
+    text = "First paragraph of an odd record.\n"
+    page = f"Claim[^odd].\n\n[^odd]: {text}"
+    odd = {"odd": entry("odd")}
+    slotted, filled = render.decorate_footnotes(page, odd, lambda t: "<p>one</p>\n<p>two</p>")
+    assert filled == {} and "First paragraph of an odd record." in slotted and "ref-status" in slotted
+
+
+def test_annotated_bibliography_is_html_in_slots_under_markdown_headings():
+    entries = [entry("doe2020"), entry("roe2019", keywords="site:lung, site:prostate, tech:radiomics, type:trial",
+                                       doi="10.1234/y", annote="")]
+    annotated = render.annotated_bibliography(entries, TEXTS.get, ShortMarkdown(GLOSSARY))
+    md = page_markdown()
+    html = annotated.slots.fill(md.convert(with_glossary(annotated.markdown)))
+    assert annotated.anchors == {"ref-doe2020", "ref-roe2019"}
+    assert "livingreview-slot" not in html
+    # Each entry once in full, cross-linked from its second group, with badge, annotation and meta line.
+    assert html.count('id="ref-roe2019"') == 1 and 'See <a href="#ref-roe2019">Doe 2020</a> above.' in html
+    assert '<h2 id="site-lung">' in html and '<h2 id="site-prostate">' in html
+    assert '<abbr title="Computed tomography">CT</abbr> study of <em>radiomics</em>' in html
+    assert "Verification: PubMed page &amp; publisher &lt;site&gt;" in html
+    assert '<a href="https://doi.org/10.1234/y">doi:10.1234/y</a>' in html, "DOI not in the text: linked in the meta line"
+    assert 'ref-status--seen-in-sources" title="' in html and "{.nocase}" not in html
+
+
+def test_short_markdown_keeps_its_results_by_text_and_glossary(tmp_path, monkeypatch):
+    cache_file = tmp_path / "entry-html.json"
+    first = ShortMarkdown(GLOSSARY, ReferenceCache(cache_file))
+    converted = first("A *CT* scan.")
+    first.save()
+    assert converted == '<p>A <em><abbr title="Computed tomography">CT</abbr></em> scan.</p>'
+    calls = []
+    monkeypatch.setattr(markdown.Markdown, "convert", lambda self, text: calls.append(text) or "<p>x</p>")
+    assert ShortMarkdown(GLOSSARY, ReferenceCache(cache_file))("A *CT* scan.") == converted
+    assert calls == [], "a kept result was converted again"
+    ShortMarkdown({"CT": "Cone-beam CT"}, ReferenceCache(cache_file))("A *CT* scan.")
+    assert calls == ["A *CT* scan."], "a changed glossary must convert again"
+
+
+@pytest.mark.parametrize("damage", ["{not json", ""])
+def test_damaged_html_cache_is_ignored(tmp_path, damage):
+    cache_file = tmp_path / "entry-html.json"
+    cache_file.write_text(damage, encoding="utf-8")
+    assert ShortMarkdown(GLOSSARY, ReferenceCache(cache_file))("*x*") == "<p><em>x</em></p>"
+
+
+def test_html_slots_fill_where_markdown_left_them_and_refuse_surprises():
+    from livingreview.html_slots import HtmlSlots
+
+    slots = HtmlSlots()
+    text = f"## A {{#a}}\n\n{slots.add('a', '<ul><li>one</li></ul>')}\n\nAfter.\n"
+    page = slots.fill(page_markdown().convert(text))
+    assert re.search(r'<h2 id="a">.*</h2>\s*<ul><li>one</li></ul>\s*<p>After.</p>', page) and "slot" not in page
+    with pytest.raises(ValueError, match="two slots"):
+        slots.add("a", "again")
+    lost = HtmlSlots()
+    inside_code = f"```\n{lost.add('b', '<p>x</p>')}\n```\n"  # escaped by Markdown: the slot is gone
+    with pytest.raises(ValueError, match="missing from the converted page"):
+        lost.fill(page_markdown().convert(inside_code))
