@@ -196,7 +196,7 @@ def run_rounds(measures: list[Measure], deadline: float, first_round_only: bool 
 
 
 def probe_profile(config_file: str) -> dict:
-    """Seconds per plugin/hook and event for one build, plus the whole build."""
+    """Seconds per plugin/hook and event for one warm build (after an untimed one), plus the whole build."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.plugins import PluginCollection
@@ -228,6 +228,7 @@ def probe_profile(config_file: str) -> dict:
         finally:
             rendering[self.file.src_uri] = time.perf_counter() - start
 
+    build(load_config(config_file=config_file, site_dir=tempfile.mkdtemp(prefix="bench-profile-")))  # warm .cache/
     PluginCollection.run_event = timed_run_event
     Page.render = timed_render
     try:

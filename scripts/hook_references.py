@@ -82,9 +82,22 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         for block in CitationBlock.from_markdown(file.content_string):
             keys |= {c.key for c in block.citations}
     cache = formatting.ReferenceCache(_root(config) / ".cache" / "references.json")
-    formatted = formatting.prefill_registry(config.plugins["bibtex"].registry, keys, cache)
-    log.debug("formatted %d entries with pandoc, %d from cache", formatted, len(keys) - formatted)
+    # pandoc runs while MkDocs builds the navigation and the other hooks prepare; _finish waits for it.
+    _state["pending"] = (formatting.PendingFormat(config.plugins["bibtex"].registry, keys, cache), len(keys))
     return files
+
+
+def _finish_formatting() -> None:
+    pending, wanted = _state.pop("pending", (None, 0))
+    if pending is not None:
+        formatted = pending.finish()
+        log.debug("formatted %d entries with pandoc, %d from cache", formatted, wanted - formatted)
+
+
+@event_priority(100)  # before any plugin reads the first page: the references must be formatted by then
+def on_pre_page(page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+    _finish_formatting()
+    return page
 
 
 @event_priority(-100)  # after mkdocs-bibtex has written the footnotes
@@ -119,6 +132,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
+    _finish_formatting()  # a site without pages still saves what pandoc formatted
     _state["to_html"].save()  # the HTML of references and annotations, for the next build
 
 

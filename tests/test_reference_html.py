@@ -11,6 +11,8 @@ import re
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from livingreview import render
 from livingreview.bibliography import Entry
@@ -126,3 +128,14 @@ def test_html_slots_fill_where_markdown_left_them_and_refuse_surprises():
     inside_code = f"```\n{lost.add('b', '<p>x</p>')}\n```\n"  # escaped by Markdown: the slot is gone
     with pytest.raises(ValueError, match="missing from the converted page"):
         lost.fill(page_markdown().convert(inside_code))
+
+
+PIECES = [*"aZé9 .,;:-'\"()/%+=?{}$@^\u00a0\u2013\x02\x0b\f_&<\\#*", "CT", "MRI", "CTs", " * ", "1. ", "word"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=25).map("".join))
+def test_plain_text_shortcut_gives_what_markdown_gives(text):
+    fast = ShortMarkdown(GLOSSARY)
+    slow = markdown.Markdown(extensions=["abbr"], extension_configs={"abbr": {"glossary": GLOSSARY}})
+    assert fast(text) == slow.convert(text)

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
@@ -160,25 +161,47 @@ def _format_with_pandoc(registry, keys: list[str]) -> dict[str, str]:
     return formatted
 
 
+class PendingFormat:
+    """Formatted text for a mkdocs-bibtex PandocRegistry, from the cache and one pandoc run in the background.
+
+    The pandoc run (seconds, on a cold cache) is a subprocess: started in a
+    thread, it overlaps the build's other work until `finish` is called.
+    """
+
+    def __init__(self, registry, keys: Iterable[str], cache: ReferenceCache):
+        self.registry, self.cache = registry, cache
+        fingerprint = style_fingerprint(registry.csl_file)
+        entries = registry.bib_data.entries
+        wanted = sorted({k for k in keys if k in entries} - set(registry._reference_cache))
+        self.digests = {k: entry_digest(entries[k], k, fingerprint) for k in wanted}
+        self.missing = [k for k in wanted if cache.get(self.digests[k]) is None]
+        self._pool = ThreadPoolExecutor(max_workers=1) if self.missing else None
+        self._formatted = self._pool.submit(_format_with_pandoc, registry, self.missing) if self._pool else None
+
+    def finish(self) -> int:
+        """Wait for pandoc, fill the registry and the cache; how many entries pandoc formatted (0 when warm)."""
+        if self._pool is not None:
+            try:
+                formatted = self._formatted.result()
+            finally:
+                self._pool.shutdown()
+            for key, text in formatted.items():
+                if key in self.digests:
+                    self.cache.put(self.digests[key], text)
+        for key, digest in self.digests.items():
+            text = self.cache.get(digest)
+            if text is not None:
+                self.registry._reference_cache[key] = text
+        self.cache.save()
+        return len(self.missing)
+
+
 def prefill_registry(registry, keys: Iterable[str], cache: ReferenceCache) -> int:
-    """Put formatted text for `keys` into a mkdocs-bibtex PandocRegistry.
+    """Put formatted text for `keys` into a mkdocs-bibtex PandocRegistry, at once.
 
     Returns how many entries had to go through pandoc (0 on a warm cache).
     """
-    fingerprint = style_fingerprint(registry.csl_file)
-    entries = registry.bib_data.entries
-    wanted = sorted({k for k in keys if k in entries} - set(registry._reference_cache))
-    digests = {k: entry_digest(entries[k], k, fingerprint) for k in wanted}
-    missing = [k for k in wanted if cache.get(digests[k]) is None]
-    for key, text in (_format_with_pandoc(registry, missing) if missing else {}).items():
-        if key in digests:
-            cache.put(digests[key], text)
-    for key in wanted:
-        text = cache.get(digests[key])
-        if text is not None:
-            registry._reference_cache[key] = text
-    cache.save()
-    return len(missing)
+    return PendingFormat(registry, keys, cache).finish()
 
 
 _PYBTEX = parse_cache.ParseMemo("pybtex", pybtex.__version__)

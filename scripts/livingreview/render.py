@@ -137,6 +137,12 @@ def short_label(entry: Entry) -> str:
     return html.escape(f"{first} {entry.get('year')}".strip())
 
 
+def _inline(converted: str) -> str:
+    """The content of a one-paragraph conversion (the text itself otherwise)."""
+    inner = converted[3:-4] if converted.startswith("<p>") and converted.endswith("</p>") else converted
+    return inner if "<p>" not in inner else converted
+
+
 def _full_entry(entry: Entry, text: str, to_html: Callable[[str], str]) -> str:
     reference = to_html(clean_reference_text(text))
     badge = status_badge(entry)
@@ -145,13 +151,13 @@ def _full_entry(entry: Entry, text: str, to_html: Callable[[str], str]) -> str:
     out = [f'<div class="annotated-entry" id="ref-{html.escape(entry.key, quote=True)}">', reference]
     if entry.get("annote"):
         out.append(to_html(entry.get("annote")))
-    details = [f"Key: `{entry.key}`"]
+    details = [f"Key: <code>{html.escape(entry.key)}</code>"]
     doi = doi_url(entry.get("doi"))
     if doi and doi not in text:
-        details.append(f"[doi:{entry.get('doi')}]({doi})")
+        details.append(f'<a href="{html.escape(doi, quote=True)}">doi:{html.escape(entry.get("doi"))}</a>')
     if entry.get("verification_source"):
-        details.append("Verification: " + html.escape(entry.get("verification_source")))
+        details.append("Verification: " + _inline(to_html(html.escape(entry.get("verification_source")))))
     if entry.get("verification_date"):
-        details.append("checked " + entry.get("verification_date"))
-    out += ['<div class="annotated-entry__meta">', to_html(" · ".join(details)), "</div>", "</div>"]
+        details.append("checked " + html.escape(entry.get("verification_date")))
+    out += ['<div class="annotated-entry__meta">', f"<p>{' · '.join(details)}</p>", "</div>", "</div>"]
     return "\n".join(out)
