@@ -68,7 +68,7 @@ pdf: build ## The whole review as one PDF, site/review.pdf (headless chromium)
 test: venv node ## Run the whole test suite, browser tests included
 	$(BIN)/python -m pytest
 
-# Options, e.g. make bench BENCH_ARGS="--pages 400 --scaling"; see PERFORMANCE.md.
+# Options, e.g. make bench BENCH_ARGS="--pages 400 --no-scaling"; see PERFORMANCE.md.
 BENCH_ARGS ?=
 .PHONY: bench
 bench: venv ## Time a synthetic 200-page, 3,000-entry review and the real site against plain MkDocs
