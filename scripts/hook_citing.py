@@ -33,6 +33,7 @@ from mkdocs.utils import get_relative_url
 
 from livingreview import anchors, citing, citing_html, citing_styles, formatting
 from livingreview.markdown_text import split_front_matter
+from livingreview.markers import CITE_THE_REVIEW
 
 log = get_plugin_logger(__name__)
 
@@ -142,12 +143,12 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     sections = {anchor: citing_html.SectionCitation(anchor, title, formatted["ama"][section.key].text)
                 for anchor, title, section in _state["section_records"].get(src, [])}
     page.content = citing_html.add_section_buttons(page.content or "", sections)
-    if citing_html.REVIEW_PLACEHOLDER in page.content:
+    if CITE_THE_REVIEW in page.content:
         review_record = _state["review_record"]
         block = citing_html.review_block(
             {style: formatted[style][review_record.key] for style in formatted}, citing.to_bibtex(review_record),
             _downloads(review_record, _state["review_downloads"], page.url))
-        page.content = page.content.replace(citing_html.REVIEW_PLACEHOLDER, block)
+        page.content = page.content.replace(CITE_THE_REVIEW, block)
     how_to_cite = _state.get("how_to_cite")
     context["citing"] = {
         "record": record,

@@ -19,7 +19,6 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from livingreview import bibliography, evidence_map, glossary, print_page
-from livingreview.formatting import ReferenceCache
 from livingreview.html_slots import HtmlSlots
 from livingreview.short_markdown import ShortMarkdown
 
@@ -68,8 +67,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         if target is None:
             raise PluginError(f"{page.file.src_uri}: the evidence map links to {REFERENCES_PAGE}, which is missing")
         slots = _state.setdefault("slots", {})[page.file.src_uri] = HtmlSlots()
-        to_html = ShortMarkdown({a.term: a.meaning for a in _state["abbreviations"]},
-                                ReferenceCache(root / ".cache" / "evidence-map-html.json"))
+        to_html = ShortMarkdown.for_site(_state["abbreviations"], root / ".cache" / "evidence-map-html.json")
         generated = evidence_map.evidence_map_markdown(list(entries.values()), references,
                                                        get_relative_url(target.url, page.url), slots, to_html)
         to_html.save()

@@ -39,8 +39,7 @@ def _entries(config: MkDocsConfig) -> dict[str, bibliography.Entry]:
 def _short_markdown(config: MkDocsConfig) -> ShortMarkdown:
     """Markdown to HTML for reference texts and annotations, with the abbreviations every page gets."""
     abbreviations, _ = glossary.load_abbreviations(Path(config.docs_dir) / "includes" / glossary.ABBREVIATIONS.name)
-    cache = formatting.ReferenceCache(_root(config) / ".cache" / "entry-html.json")
-    return ShortMarkdown({a.term: a.meaning for a in abbreviations}, cache)
+    return ShortMarkdown.for_site(abbreviations, _root(config) / ".cache" / "entry-html.json")
 
 
 # Start definition of MkDocs hooks

@@ -28,23 +28,26 @@ from mkdocs.structure.files import Files
 
 from livingreview import formatting, parse_cache, print_site_links, search_cache
 
+def _cache(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent / ".cache"
+
+
 # Start definition of MkDocs hooks
 
 
 @event_priority(200)  # before the checks (110), hook_references (100) and mkdocs-bibtex read bib/
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     enabled = formatting.batching_enabled()
-    root = Path(config.config_file_path).resolve().parent
-    parse_cache.enable_disk(root / ".cache" / "parsed" if enabled else None)
+    parse_cache.enable_disk(_cache(config) / "parsed" if enabled else None)
     formatting.reuse_parsed_bib_files(enabled)
     print_site_links.install(enabled)
-    search_cache.install(enabled, root / ".cache" / "search.pickle")
+    search_cache.install(enabled, _cache(config) / "search.pickle")
     return config
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
     if formatting.batching_enabled():
-        folder = Path(config.config_file_path).resolve().parent / ".cache" / "jinja"
+        folder = _cache(config) / "jinja"
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
     return env
@@ -52,7 +55,7 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
 
 def on_post_build(*, config: MkDocsConfig) -> None:
     if formatting.batching_enabled():
-        search_cache.save(Path(config.config_file_path).resolve().parent / ".cache" / "search.pickle")
+        search_cache.save(_cache(config) / "search.pickle")
 
 
 # End definition of MkDocs hooks

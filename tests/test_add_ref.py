@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from livingreview import add_ref, cli
+from livingreview import add_ref, atomic, cli
 from livingreview.bibliography import format_bibliography, parse_bibtex
 from registry_server import Answer
 
@@ -185,7 +185,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(project_copy, 
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(add_ref.os, "replace", broken_replace)
+    monkeypatch.setattr(atomic.os, "replace", broken_replace)  # the write add-ref goes through
     before = snapshot(project_copy / "bib")
     assert add(project_copy, "10.1056/NEJMoa053422") == 1
     assert "No space left on device" in capsys.readouterr().err

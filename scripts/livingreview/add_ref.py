@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 from livingreview import bibkeys, facets
+from livingreview.atomic import write_atomic
 from livingreview.bibliography import Entry, bib_files, format_bibliography, load_bibliography, parse_bibtex
 from livingreview.findings import Finding
 from livingreview.http_client import Client, RegistryError
@@ -217,22 +216,6 @@ def same_work(entries: list[Entry], record: Record) -> Finding | None:
 
 def _data(entries: list[Entry]) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
     return sorted((e.key, e.type, tuple(sorted(e.fields.items()))) for e in entries)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and os.replace: readers see the old or the new file."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def add_reference(identifier: str, *, bib_dir: Path = BIB, root: Path = ROOT, key: str | None = None,

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from livingreview.citing_styles import STYLES, Formatted
-from livingreview.markers import CITE_THE_REVIEW as REVIEW_PLACEHOLDER
 
 H2 = re.compile(r'<h2 id="(?P<id>[^"]+)"(?P<attrs>[^>]*)>(?P<inner>.*?)</h2>', re.DOTALL)
 # A closing-quote icon drawn inline (no request, no icon font).

@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
@@ -27,6 +26,7 @@ from pybtex.database import BibliographyData, Entry, parse_file
 from pybtex.database.output.bibtex import Writer as BibtexWriter
 
 from livingreview import parse_cache
+from livingreview.atomic import write_cache
 
 NOCASE = re.compile(r"\[([^\[\]]*)\]\{\.nocase\}")
 
@@ -62,14 +62,8 @@ class ReferenceCache:
             self._dirty = True
 
     def save(self) -> None:
-        if not (self.path and self._dirty):
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self.data, handle, sort_keys=True, indent=0)
-        os.replace(tmp, self.path)
-        self._dirty = False
+        if self.path and self._dirty and write_cache(self.path, json.dumps(self.data, sort_keys=True, indent=0)):
+            self._dirty = False
 
 
 BATCH_OFF_ENV = "LIVINGREVIEW_NO_BATCH"

@@ -13,12 +13,12 @@ writes, like the scripts it runs) and only builds turn it on, through
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, TypeVar
+
+from livingreview.atomic import write_cache
 
 T = TypeVar("T")
 
@@ -83,14 +83,7 @@ class ParseMemo:
     def _write(self, slot: str, digest: str, blob: bytes) -> None:
         """Atomic write; older results for the same file are removed (one per file is kept)."""
         target = self._file(slot, digest)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
-            os.replace(tmp, target)
+        if write_cache(target, blob):
             for old in target.parent.glob(f"{self.name}-{slot}-*.pickle"):
                 if old != target:
                     old.unlink(missing_ok=True)
-        except OSError:
-            pass  # a cache that cannot be written only costs time

@@ -44,9 +44,8 @@ def decorate_footnotes(markdown: str, entries: dict[str, Entry],
         if key not in entries:
             return match[0]
         text = clean_reference_text(match["text"])
-        converted = to_html(text)
-        inner = converted[3:-4]
-        if not (converted.startswith("<p>") and converted.endswith("</p>")) or "<p>" in inner:
+        inner = paragraph_content(to_html(text))
+        if inner is None:
             return f"[^{key}]: {text} {status_badge(entries[key])}"
         filled[key] = f"{inner} {status_badge(entries[key])}"
         return f"[^{key}]: <!--livingreview-reference:{key}-->"
@@ -137,17 +136,17 @@ def short_label(entry: Entry) -> str:
     return html.escape(f"{first} {entry.get('year')}".strip())
 
 
-def _inline(converted: str) -> str:
-    """The content of a one-paragraph conversion (the text itself otherwise)."""
-    inner = converted[3:-4] if converted.startswith("<p>") and converted.endswith("</p>") else converted
-    return inner if "<p>" not in inner else converted
+def paragraph_content(converted: str) -> str | None:
+    """What is inside the `<p>` of HTML that is exactly one paragraph; None for anything else."""
+    inner = converted[3:-4]
+    return inner if converted.startswith("<p>") and converted.endswith("</p>") and "<p>" not in inner else None
 
 
 def _full_entry(entry: Entry, text: str, to_html: Callable[[str], str]) -> str:
-    reference = to_html(clean_reference_text(text))
-    badge = status_badge(entry)
+    converted = to_html(clean_reference_text(text))
+    inner, badge = paragraph_content(converted), status_badge(entry)
     # The badge closes the reference's paragraph, as it does in the pages' footnotes.
-    reference = reference[:-4] + f" {badge}</p>" if reference.endswith("</p>") else f"{reference}\n<p>{badge}</p>"
+    reference = f"<p>{inner} {badge}</p>" if inner is not None else f"{converted}\n<p>{badge}</p>"
     out = [f'<div class="annotated-entry" id="ref-{html.escape(entry.key, quote=True)}">', reference]
     if entry.get("annote"):
         out.append(to_html(entry.get("annote")))
@@ -156,7 +155,8 @@ def _full_entry(entry: Entry, text: str, to_html: Callable[[str], str]) -> str:
     if doi and doi not in text:
         details.append(f'<a href="{html.escape(doi, quote=True)}">doi:{html.escape(entry.get("doi"))}</a>')
     if entry.get("verification_source"):
-        details.append("Verification: " + _inline(to_html(html.escape(entry.get("verification_source")))))
+        source = to_html(html.escape(entry.get("verification_source")))
+        details.append("Verification: " + (paragraph_content(source) or source))
     if entry.get("verification_date"):
         details.append("checked " + html.escape(entry.get("verification_date")))
     out += ['<div class="annotated-entry__meta">', f"<p>{' · '.join(details)}</p>", "</div>", "</div>"]

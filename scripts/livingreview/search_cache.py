@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from livingreview.atomic import write_cache
 
 _original = None  # Material's SearchIndex.add_entry_from_context
 _kept: dict[str, list[dict[str, Any]]] = {}  # digest -> the page's entries
@@ -82,18 +82,9 @@ def save(cache_file: Path) -> None:
     current = {digest: _kept[digest] for digest in _used if digest in _kept}
     _kept.clear()
     _kept.update(current)
-    if set(current) == _saved:
-        return
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(current, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_file)
-    except OSError:
-        return  # a cache that cannot be written only costs time
-    _saved.clear()
-    _saved.update(current)
+    if set(current) != _saved and write_cache(cache_file, pickle.dumps(current, protocol=pickle.HIGHEST_PROTOCOL)):
+        _saved.clear()
+        _saved.update(current)
 
 
 def _read(cache_file: Path) -> dict[str, list[dict[str, Any]]]:

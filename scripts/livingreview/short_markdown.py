@@ -15,9 +15,13 @@ import hashlib
 import json
 import re
 
+from pathlib import Path
+from typing import Iterable
+
 import markdown
 
 from livingreview.formatting import ReferenceCache
+from livingreview.glossary import Abbreviation
 
 
 # Text that Markdown (core plus abbr) returns as one paragraph unchanged: it starts with a letter (no list,
@@ -35,6 +39,11 @@ class ShortMarkdown:
         # The abbr extension's own pattern: a text using a term goes through Markdown.
         terms = "|".join(re.escape(term) for term in sorted(abbreviations, key=len, reverse=True))
         self._terms = re.compile(rf"\b(?:{terms})\b") if terms else None
+
+    @classmethod
+    def for_site(cls, abbreviations: Iterable[Abbreviation], cache_file: Path) -> ShortMarkdown:
+        """With the site's abbreviations (docs/includes/abbreviations.md), results kept in `cache_file`."""
+        return cls({a.term: a.meaning for a in abbreviations}, ReferenceCache(cache_file))
 
     def __call__(self, text: str) -> str:
         if PLAIN.fullmatch(text) and not (self._terms and self._terms.search(text)):

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
+from livingreview.atomic import write_cache
 from livingreview.checks import run_checks
-from livingreview.mkdocs_yaml import load_mkdocs_yaml
 from livingreview.findings import Finding
+from livingreview.mkdocs_yaml import load_mkdocs_yaml
 
 PACKAGE = Path(__file__).resolve().parents[1]  # scripts/livingreview: the checks' own code
 
@@ -60,16 +59,5 @@ def cached_checks(root: Path, cache_file: Path) -> list[Finding]:
     except (OSError, ValueError, TypeError, KeyError):
         pass  # missing or damaged: run the checks
     findings = run_checks(root)
-    _write(cache_file, {"key": key, "findings": [asdict(f) for f in findings]})
+    write_cache(cache_file, json.dumps({"key": key, "findings": [asdict(f) for f in findings]}))
     return findings
-
-
-def _write(path: Path, data: dict) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
