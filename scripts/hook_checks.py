@@ -47,7 +47,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-@event_priority(-100)  # after every other plugin has written its files
+@event_priority(-200)  # after every other plugin and hook has written its files (hook_reader fixes the print page at -100)
 def on_post_build(*, config: MkDocsConfig) -> None:
     _log(check_site(Path(config.site_dir), _root(config), config.site_url))
 

@@ -287,6 +287,7 @@ def test_serve_rebuild_reuses_formatting_and_parses(project_copy, tmp_path):
     """Under `mkdocs serve` (plugin kept by on_startup), a one-page edit runs no pandoc and no parse."""
     # pandoc for the page citations of hook_citing is another cache's business; count from a warm start.
     _build(project_copy, tmp_path / "warmup")
+    formatted = json.loads((project_copy / ".cache" / "references.json").read_text(encoding="utf-8"))
     result = subprocess.run([sys.executable, "-c", SERVE_PROBE, str(tmp_path / "site")], cwd=project_copy,
                             capture_output=True, text=True,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project_copy / "scripts")})
@@ -295,6 +296,8 @@ def test_serve_rebuild_reuses_formatting_and_parses(project_copy, tmp_path):
     assert counts["first"]["pandoc"] == 0, "warm cache: the first build should not need pandoc"
     assert counts["first"]["bibtexparser"] == 0, "parsed bib/ should come from .cache/parsed/"
     assert counts["total"] == counts["first"], f"the rebuild did work again: {counts}"
+    after = json.loads((project_copy / ".cache" / "references.json").read_text(encoding="utf-8"))
+    assert after == formatted, "a serve rebuild (entries already in the plugin) must not empty the cache"
 
 
 def test_fast_bibtex_writer_matches_pybtex(tmp_path):
@@ -316,3 +319,17 @@ def test_fast_bibtex_writer_matches_pybtex(tmp_path):
     for path in [*sorted(BIB_DIR.glob("*.bib")), tricky]:
         data = parse_file(str(path))
         assert formatting.bibtex_text(data) == data.to_string("bibtex"), path
+
+
+def test_reference_cache_drops_what_a_build_no_longer_uses(tmp_path):
+    cache_file = tmp_path / "cache.json"
+    first = formatting.ReferenceCache(cache_file)
+    first.put("old", "text of an entry since edited")
+    first.put("kept", "text still cited")
+    first.save()
+    second = formatting.ReferenceCache(cache_file)
+    assert second.get("kept") == "text still cited"
+    second.save(prune=False)  # a build that looked up only part of what it uses keeps everything
+    assert set(json.loads(cache_file.read_text(encoding="utf-8"))) == {"old", "kept"}
+    second.save()
+    assert json.loads(cache_file.read_text(encoding="utf-8")) == {"kept": "text still cited"}

@@ -6,7 +6,6 @@ Stable selectors: see the docstring of scripts/livingreview/evidence_map.py.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html

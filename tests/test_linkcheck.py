@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import threading
 import time
 import tomllib
@@ -14,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import LYCHEE
 from livingreview.project import ROOT
 
 CONFIG = ROOT / "lychee-online.toml"
-LYCHEE = Path(sys.executable).parent / "lychee"
 SLOW_SECONDS = 4
 ROUTES = {"/ok": 200, "/missing": 404, "/forbidden": 403, "/rate-limited": 429, "/slow": 200}
 

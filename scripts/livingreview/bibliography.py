@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from bibtexparser import model
 from bibtexparser.middlewares import default_parse_stack
 
 from livingreview import parse_cache
+from livingreview.bibkeys import DOI
 from livingreview.findings import Finding
 
 # bibtexparser logs each syntax problem with line 0; parse_bibtex turns them into findings with real lines.
@@ -174,8 +174,5 @@ def format_bibliography(entries: list[Entry]) -> str:
     return "\n".join(format_entry(e) for e in sorted(entries, key=lambda e: e.key))
 
 
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-
-
 def doi_url(doi: str) -> str:
-    return "https://doi.org/" + doi if _DOI.match(doi) else ""
+    return "https://doi.org/" + doi if DOI.match(doi) else ""

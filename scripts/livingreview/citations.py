@@ -13,7 +13,6 @@ from livingreview.markdown_text import mask_code, line_of
 
 # A bracket group that contains an @: a citation block candidate (no nesting).
 BRACKET = re.compile(r"\[(?P<body>[^\[\]]*@[^\[\]]*)\]")
-KEY = re.compile(r"^[a-z0-9_-]+$")
 ITEM = re.compile(r"^(?P<prefix>[^@]*?)\s*@(?P<key>[^\s,;\]]*)(?P<suffix>.*)$", re.DOTALL)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 

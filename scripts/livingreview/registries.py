@@ -15,6 +15,7 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 
+from livingreview.bibkeys import DOI, PMID
 from livingreview.http_client import Client, NotFound, RegistryError, contact_email
 
 DEFAULT_URLS = {
@@ -23,9 +24,6 @@ DEFAULT_URLS = {
     "CLINICALTRIALS_API_URL": "https://clinicaltrials.gov/api/v2",
 }
 
-DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-PMID = re.compile(r"^[1-9]\d{0,8}$")
-NCT = re.compile(r"^NCT\d{8}$")
 
 
 def base_url(name: str) -> str:

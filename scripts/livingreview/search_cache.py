@@ -26,6 +26,7 @@ _kept: dict[str, list[dict[str, Any]]] = {}  # digest -> the page's entries
 _used: set[str] = set()  # digests asked for in this build: what is saved
 _saved: set[str] = set()  # digests in the cache file as last read or written
 _loaded_from: Path | None = None
+_material = ""  # Material's version, part of every digest (set by install)
 
 
 def _toc(items) -> list:
@@ -34,7 +35,7 @@ def _toc(items) -> list:
 
 def page_digest(page) -> str:
     meta = page.meta
-    content = json.dumps([metadata.version("mkdocs-material"), page.url, page.title, meta.get("title"),
+    content = json.dumps([_material, page.url, page.title, meta.get("title"),
                           meta.get("search"), meta.get("tags"), _toc(page.toc), page.content], default=str)
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
@@ -56,13 +57,14 @@ def add_entry_from_context(self, page) -> None:
 
 def install(enabled: bool, cache_file: Path | None) -> bool:
     """Use the kept entries in Material's search plugin (False: Material's own indexing)."""
-    global _original, _loaded_from
+    global _original, _loaded_from, _material
     try:
         from material.plugins.search.plugin import SearchIndex
     except ImportError:
         return False
     if _original is None:
         _original = SearchIndex.add_entry_from_context
+        _material = metadata.version("mkdocs-material")
     if not enabled:
         SearchIndex.add_entry_from_context = _original
         return False

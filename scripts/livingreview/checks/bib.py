@@ -11,9 +11,10 @@ import unicodedata
 from typing import Callable
 
 from livingreview.bib_format import check_canonical
+from livingreview.bibkeys import DOI, KEY, NCT, PMCID, PMID
 from livingreview.bibliography import Entry
 from livingreview.checks.sources import Sources
-from livingreview.citations import KEY, find_citations
+from livingreview.citations import find_citations
 from livingreview.facets import TYPES, VOCABULARY
 from livingreview.findings import Finding
 from livingreview.pages import iso_date
@@ -32,10 +33,10 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 ALWAYS = ("keywords", "annote", "verification")
 IDENTIFIERS: dict[str, tuple[re.Pattern[str], str]] = {
-    "doi": (re.compile(r"^10\.\d{4,9}/\S+$"), "a bare DOI such as 10.1056/NEJMoa1709937 (no https://doi.org/)"),
-    "pmid": (re.compile(r"^[1-9]\d{0,8}$"), "a PubMed id: digits only"),
-    "pmcid": (re.compile(r"^PMC\d{1,9}$"), "a PubMed Central id such as PMC6838670"),
-    "nct": (re.compile(r"^NCT\d{8}$"), "a ClinicalTrials.gov id such as NCT01234567"),
+    "doi": (DOI, "a bare DOI such as 10.1056/NEJMoa1709937 (no https://doi.org/)"),
+    "pmid": (PMID, "a PubMed id: digits only"),
+    "pmcid": (PMCID, "a PubMed Central id such as PMC6838670"),
+    "nct": (NCT, "a ClinicalTrials.gov id such as NCT01234567"),
 }
 FIRST_YEAR = 1850  # before anything this review could cite
 LISTED_VALUES = ("intentional",)

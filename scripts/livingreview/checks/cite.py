@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from livingreview.bibkeys import KEY
 from livingreview.checks.sources import MarkdownFile, Sources
-from livingreview.citations import BRACKET, EMAIL, KEY, find_citations
+from livingreview.citations import BRACKET, EMAIL, find_citations
 from livingreview.findings import Finding
 from livingreview.markdown_text import line_of
 

@@ -16,11 +16,11 @@ from livingreview.checks.page_checks import ATX, SETEXT_H2, headings
 from livingreview.checks.sources import MarkdownFile, Sources
 from livingreview.citations import find_citations
 from livingreview.findings import Finding
+from livingreview.markdown_text import HTML_COMMENT
 from livingreview.markers import NO_CLAIM
 
 # Pages whose prose must be cited, as folders under docs_dir.
 CLAIM_FOLDERS = ("sites/", "technologies/")
-COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 LINK = re.compile(r"\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])")
@@ -83,7 +83,7 @@ def segments(page: MarkdownFile) -> list[Segment]:
 
 def is_prose(text: str) -> bool:
     """Words remain once comments, markup lines, tags, images and links are taken out."""
-    text = COMMENT.sub(" ", text)
+    text = HTML_COMMENT.sub(" ", text)
     text = "\n".join(line for line in text.split("\n") if not MARKUP_LINE.match(line))
     text = LINK.sub(" ", IMAGE.sub(" ", TAG.sub(" ", text)))
     return any(w.lower() not in FILLER for w in re.findall(r"[^\W\d_]{2,}", text))
@@ -113,7 +113,7 @@ def _uncited(page: MarkdownFile, parts: list[Segment]) -> list[Finding]:
             continue
         if find_citations(part.text) or not is_prose(part.text):
             continue
-        opening = " ".join(COMMENT.sub(" ", part.text).split())[:60]
+        opening = " ".join(HTML_COMMENT.sub(" ", part.text).split())[:60]
         findings.append(Finding(page.path, part.line, "error", f"no citation in this block ({opening!r}...): cite "
                                 f"its source as [@key], or if it states no fact, mark it {NO_CLAIM}",
                                 "claim-citation"))

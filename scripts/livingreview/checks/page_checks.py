@@ -9,6 +9,7 @@ import pathspec
 from livingreview.checks.sources import MarkdownFile, Sources, read_text
 from livingreview.citations import find_citations
 from livingreview.findings import Finding
+from livingreview.print_page import NOTICE_TEMPLATE
 from livingreview.pages import check_front_matter, check_status_template
 
 ATX = re.compile(r"^ {0,3}(?P<hashes>#{1,6})(?:[ \t]+(?P<text>.*?))?[ \t]*$")
@@ -19,7 +20,6 @@ GOOD_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Ids the hooks add to every page that cites something (hook_references.py: the References heading).
 RESERVED_IDS = {"references": "the References heading that lists a page's citations"}
 LIST_OR_TABLE = re.compile(r"^\s*([-*+]|\d+[.)]|\|)")
-NOTICE_TEMPLATE = "partials/review-notice.html"
 
 
 def check_pages(sources: Sources) -> list[Finding]:
