@@ -59,7 +59,9 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         markdown = markdown.replace(glossary.MARKER, glossary.glossary_markdown(_state["abbreviations"]))
     if evidence_map.MARKER in markdown:
         root = _root(config)
-        entries = bibliography.load_bibliography(bibliography.bib_files(root / "bib"), root).by_key()
+        bibtex = config.plugins.get("bibtex")  # its bib_dir when it is on (the bench's floor turns it off)
+        bib_dir = root / (bibtex.config.bib_dir if bibtex and bibtex.config.bib_dir else "bib")
+        entries = bibliography.load_bibliography(bibliography.bib_files(bib_dir), root).by_key()
         # The Markdown link is relative to this page's file (MkDocs checks and rewrites it); the lists,
         # HTML, link to the annotated bibliography's URL relative to this page's URL.
         references = posixpath.relpath(REFERENCES_PAGE, posixpath.dirname(page.file.src_uri) or ".")

@@ -32,7 +32,8 @@ def _root(config: MkDocsConfig) -> Path:
 
 
 def _entries(config: MkDocsConfig) -> dict[str, bibliography.Entry]:
-    loaded = bibliography.load_bibliography(bibliography.bib_files(_root(config) / "bib"), _root(config))
+    bib_dir = _root(config) / (config.plugins["bibtex"].config.bib_dir or "bib")  # the folder mkdocs-bibtex reads
+    loaded = bibliography.load_bibliography(bibliography.bib_files(bib_dir), _root(config))
     return loaded.by_key()
 
 

@@ -65,7 +65,7 @@ def check_site(site: Path | None, root: Path, site_url: str | None = None) -> li
                         CHECK)]
     config = load_mkdocs_yaml(root / "mkdocs.yml")
     base_path = urlsplit(site_url or str(config.data.get("site_url") or "")).path
-    docs_dir = root / str(config.data.get("docs_dir") or "docs")
+    docs_dir = root / config.docs_dir()
     findings: list[Finding] = []
     # A broken link in a template (the nav, the footer) breaks on every page: report it once, with a count.
     repeats: dict[str, list[Finding]] = {}

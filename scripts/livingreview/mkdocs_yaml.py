@@ -51,6 +51,17 @@ class MkDocsYaml:
     def extension_config(self, name: str) -> dict[str, Any] | None:
         return _named_config(self.data.get("markdown_extensions"), name)
 
+    # Folders, relative to the project root, with MkDocs' and the plugins' defaults.
+    def docs_dir(self) -> str:
+        return str(self.data.get("docs_dir") or "docs")
+
+    def bib_dir(self) -> str:
+        return str((self.plugin_config("bibtex") or {}).get("bib_dir") or "bib")
+
+    def custom_dir(self) -> str:
+        theme = self.data.get("theme")
+        return str((theme.get("custom_dir") if isinstance(theme, dict) else None) or "overrides")
+
 
 def _named_config(items: Any, name: str) -> dict[str, Any] | None:
     """The settings of one plugin / extension in MkDocs' list-or-mapping form, None when absent."""

@@ -29,11 +29,8 @@ PACKAGE = Path(__file__).resolve().parents[1]  # scripts/livingreview: the check
 def inputs_digest(root: Path) -> str:
     """Digest of everything the checks' result depends on."""
     mkdocs = load_mkdocs_yaml(root / "mkdocs.yml")
-    docs_dir = root / str(mkdocs.data.get("docs_dir") or "docs")
-    bib_dir = root / str((mkdocs.plugin_config("bibtex") or {}).get("bib_dir") or "bib")
-    theme = mkdocs.data.get("theme")
-    custom_dir = root / str((theme.get("custom_dir") if isinstance(theme, dict) else None) or "overrides")
-    files = [root / "mkdocs.yml", *_files(docs_dir), *_files(bib_dir), *_files(custom_dir), *_files(PACKAGE, "*.py")]
+    folders = (root / mkdocs.docs_dir(), root / mkdocs.bib_dir(), root / mkdocs.custom_dir())
+    files = [root / "mkdocs.yml", *(f for folder in folders for f in _files(folder)), *_files(PACKAGE, "*.py")]
     digest = hashlib.sha256(date.today().isoformat().encode())
     for path in files:
         digest.update(b"\0" + str(path).encode() + b"\0")

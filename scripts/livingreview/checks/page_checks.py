@@ -34,9 +34,7 @@ def check_pages(sources: Sources) -> list[Finding]:
 
 
 def _check_template(sources: Sources) -> list[Finding]:
-    custom_dir = (sources.mkdocs.data.get("theme") or {}).get("custom_dir") if isinstance(
-        sources.mkdocs.data.get("theme"), dict) else None
-    path = sources.root / str(custom_dir or "overrides") / NOTICE_TEMPLATE
+    path = sources.root / sources.mkdocs.custom_dir() / NOTICE_TEMPLATE
     if not path.is_file():
         return []
     text = read_text(path, sources.shown(path), [], "status-template")

@@ -94,7 +94,7 @@ def load_sources(root: Path) -> Sources:
     root = root.resolve()
     mkdocs = load_mkdocs_yaml(root / "mkdocs.yml")
     findings = list(mkdocs.findings)
-    docs_dir = root / str(mkdocs.data.get("docs_dir") or "docs")
+    docs_dir = root / mkdocs.docs_dir()
     sources = Sources(root, mkdocs, docs_dir, [], [], [], [], findings)
     exclude = _spec(DEFAULT_EXCLUDE, mkdocs.data.get("exclude_docs"))
     all_docs = sorted(p for p in docs_dir.rglob("*") if p.is_file()) if docs_dir.is_dir() else []
@@ -118,7 +118,7 @@ def load_sources(root: Path) -> Sources:
                 else:
                     sources.markup.append((shown, text))
     _add_referenced_snippets(sources)
-    bib_dir = root / str((mkdocs.plugin_config("bibtex") or {}).get("bib_dir") or "bib")
+    bib_dir = root / mkdocs.bib_dir()
     for path in bib_files(bib_dir):
         shown = sources.shown(path)
         text = read_text(path, shown, findings, "bib-syntax")
