@@ -17,7 +17,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
 from livingreview.checks.cache import cached_checks
+from livingreview.digest_cache import DigestCache
 from livingreview.findings import Finding
+from livingreview.formatting import batching_enabled
 from livingreview.links import check_site
 
 log = get_plugin_logger(__name__)
@@ -49,7 +51,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 @event_priority(-200)  # after every other plugin and hook has written its files (hook_reader fixes the print page at -100)
 def on_post_build(*, config: MkDocsConfig) -> None:
-    _log(check_site(Path(config.site_dir), _root(config), config.site_url))
+    # The ids and links of unchanged pages are kept (LIVINGREVIEW_NO_BATCH=1 turns the build's caches off).
+    kept = DigestCache(_root(config) / ".cache" / "links.pickle") if batching_enabled() else None
+    _log(check_site(Path(config.site_dir), _root(config), config.site_url, kept))
+    if kept is not None:
+        kept.save()
 
 
 # End definition of MkDocs hooks

@@ -6,7 +6,8 @@
   generated files in the site's root folder, named by the record's key.
 - on_page_content: note the page's `##` sections (ids and titles from its toc).
 - on_env: every page and section formatted in AMA and Vancouver, in one pandoc
-  call per style for the whole build (cached in .cache/citing.json).
+  call per style for the whole build (cached in .cache/citing.json), run in
+  the background until the first page's on_page_context needs it.
 - on_page_context: `citing` for the templates (overrides/partials/cite-*.html),
   a copy button in each `##` heading, the whole review's citation on the
   page holding `<!-- cite-the-review -->`.
@@ -21,6 +22,8 @@ import html
 from pathlib import Path
 from typing import Any
 
+from concurrent.futures import ThreadPoolExecutor
+
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -31,7 +34,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
-from livingreview import anchors, citing, citing_html, citing_styles, formatting
+from livingreview import anchors, citing, citing_html, citing_styles
+from livingreview.digest_cache import DigestCache
 from livingreview.markdown_text import split_front_matter
 from livingreview.markers import CITE_THE_REVIEW
 
@@ -123,23 +127,35 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
     sections = {src: [(anchor, title, citing.section_record(records[src], anchor, title)) for anchor, title in found]
                 for src, found in _state["sections"].items() if src in records}
     everything = [*records.values(), *(s[2] for found in sections.values() for s in found), _state["review_record"]]
-    cache = formatting.ReferenceCache(_state["root"] / ".cache" / "citing.json")
-    try:
-        formatted, runs = citing_styles.format_records(everything, cache)
-    except (RuntimeError, OSError, FileNotFoundError) as exc:
-        raise PluginError(f"formatting the page citations failed: {exc}") from exc
-    log.debug("citing: %d records, %d pandoc runs", len(everything), runs)
-    _state.update(formatted=formatted, section_records=sections)
+    cache = DigestCache(_state["root"] / ".cache" / "citing.json")
+    # pandoc runs (on a cold cache) while the other hooks finish the first page; _formatted() waits for it.
+    pool = ThreadPoolExecutor(max_workers=1)
+    _state.update(formatting=(pool, pool.submit(citing_styles.format_records, everything, cache)),
+                  section_records=sections)
     return env
+
+
+def _formatted() -> dict[str, dict[str, citing_styles.Formatted]]:
+    if "formatting" in _state:
+        pool, future = _state.pop("formatting")
+        try:
+            formatted, runs = future.result()
+        except (RuntimeError, OSError) as exc:  # FileNotFoundError is an OSError
+            raise PluginError(f"formatting the page citations failed: {exc}") from exc
+        finally:
+            pool.shutdown()
+        log.debug("citing: %d pandoc runs", runs)
+        _state["formatted"] = formatted
+    return _state["formatted"]
 
 
 @event_priority(-50)  # after the search plugin has indexed the page text
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
     src = page.file.src_uri
     record = _state.get("records", {}).get(src)
-    if record is None or "formatted" not in _state:
+    if record is None or not ("formatted" in _state or "formatting" in _state):
         return context
-    formatted = _state["formatted"]
+    formatted = _formatted()
     sections = {anchor: citing_html.SectionCitation(anchor, title, formatted["ama"][section.key].text)
                 for anchor, title, section in _state["section_records"].get(src, [])}
     page.content = citing_html.add_section_buttons(page.content or "", sections)
@@ -165,6 +181,11 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
         "how_to_cite": get_relative_url(how_to_cite, page.url or ".") if how_to_cite is not None else None,
     }
     return context
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    if "formatting" in _state:  # no page took it: still wait, so that an error is reported
+        _formatted()
 
 
 # End definition of MkDocs hooks

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from livingreview import bibliography, evidence_map, glossary, print_page
+from livingreview.digest_cache import DigestCache, kept_or_made
+from livingreview.formatting import batching_enabled
 from livingreview.html_slots import HtmlSlots
 from livingreview.short_markdown import ShortMarkdown
 
@@ -61,37 +65,54 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         root = _root(config)
         bibtex = config.plugins.get("bibtex")  # its bib_dir when it is on (the bench's floor turns it off)
         bib_dir = root / (bibtex.config.bib_dir if bibtex and bibtex.config.bib_dir else "bib")
-        entries = bibliography.load_bibliography(bibliography.bib_files(bib_dir), root).by_key()
         # The Markdown link is relative to this page's file (MkDocs checks and rewrites it); the lists,
         # HTML, link to the annotated bibliography's URL relative to this page's URL.
         references = posixpath.relpath(REFERENCES_PAGE, posixpath.dirname(page.file.src_uri) or ".")
         target = files.get_file_from_path(REFERENCES_PAGE)
         if target is None:
             raise PluginError(f"{page.file.src_uri}: the evidence map links to {REFERENCES_PAGE}, which is missing")
-        slots = _state.setdefault("slots", {})[page.file.src_uri] = HtmlSlots()
-        to_html = ShortMarkdown.for_site(_state["abbreviations"], root / ".cache" / "evidence-map-html.json")
-        generated = evidence_map.evidence_map_markdown(list(entries.values()), references,
-                                                       get_relative_url(target.url, page.url), slots, to_html)
-        to_html.save()
+        references_url = get_relative_url(target.url, page.url)
+        bib_files = bibliography.bib_files(bib_dir)
+        abbreviations = _state["abbreviations"]
+
+        def make() -> tuple[str, dict[str, str]]:
+            entries = bibliography.load_bibliography(bib_files, root).by_key()
+            slots = HtmlSlots()
+            to_html = ShortMarkdown.for_site(abbreviations, root / ".cache" / "evidence-map-html.json")
+            generated = evidence_map.evidence_map_markdown(list(entries.values()), references, references_url,
+                                                           slots, to_html)
+            to_html.save()
+            return generated, slots.blocks
+
+        # Made from the bibliography's files, the two links and the glossary: kept while they are unchanged.
+        kept = DigestCache(root / ".cache" / "evidence-map.pickle") if batching_enabled() else None
+        inputs = [references, references_url, repr(sorted((a.term, a.meaning) for a in abbreviations)),
+                  *(part for path in bib_files for part in (str(path.relative_to(root)), path.read_bytes()))]
+        generated, blocks = kept_or_made(kept, inputs, make)
+        if kept is not None:
+            kept.save()
+        _state.setdefault("slots", {})[page.file.src_uri] = HtmlSlots(dict(blocks))
         markdown = markdown.replace(evidence_map.MARKER, generated)
     return markdown
 
 
-@event_priority(-100)  # after every other on_page_content, e.g. the References heading
-def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+@event_priority(90)  # after hook_references (100) has put the references in, before search (0) indexes the page
+def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    html = page.content
     slots = _state.get("slots", {}).pop(page.file.src_uri, None)
     if slots is not None:
         html = slots.fill(html)
     html = glossary.focusable_first_abbreviations(html)
     # print-site keeps each page's HTML as `page.html` for its combined page, but
-    # it takes it at its own turn, before the hooks: give it the final HTML, with
+    # it takes it at on_page_content, before the references are in: give it the final HTML, with
     # the page's reader notice (status, dates) that the theme shows on each page.
     if _print_site_enabled(config):
         if "notice" not in _state:
             _state["notice"] = config.theme.get_env().get_template(print_page.NOTICE_TEMPLATE)
         notice = _state["notice"].render(page=page, config=config)
         page.html = print_page.with_notice(html, notice, page.title or "")
-    return html
+    page.content = html
+    return context
 
 
 @event_priority(-100)  # after print-site has written its page

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from livingreview import bibliography, code_guard, formatting, glossary, render
+from livingreview.digest_cache import DigestCache
 from livingreview.markers import ANNOTATED_BIBLIOGRAPHY
 from livingreview.project import find_csl
 from livingreview.short_markdown import ShortMarkdown
@@ -81,7 +84,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             keys |= set(_state["entries"])
         for block in CitationBlock.from_markdown(file.content_string):
             keys |= {c.key for c in block.citations}
-    cache = formatting.ReferenceCache(_root(config) / ".cache" / "references.json")
+    cache = DigestCache(_root(config) / ".cache" / "references.json")
     # pandoc runs while MkDocs builds the navigation and the other hooks prepare; _finish waits for it.
     _state["pending"] = (formatting.PendingFormat(config.plugins["bibtex"].registry, keys, cache), len(keys))
     return files
@@ -94,17 +97,10 @@ def _finish_formatting() -> None:
         log.debug("formatted %d entries with pandoc, %d from cache", formatted, wanted - formatted)
 
 
-@event_priority(100)  # before any plugin reads the first page: the references must be formatted by then
-def on_pre_page(page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-    _finish_formatting()
-    return page
-
-
 @event_priority(-100)  # after mkdocs-bibtex has written the footnotes
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     markdown = code_guard.restore(markdown)  # "@" in code, hidden from mkdocs-bibtex by hook_code_guard.py
     entries = _state["entries"]
-    to_html = _state["to_html"]
     if ANNOTATED_BIBLIOGRAPHY in markdown:
         registry = config.plugins["bibtex"].registry
         missing = [k for k in entries if k not in registry._reference_cache]
@@ -112,23 +108,43 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
             from mkdocs_bibtex.citation import Citation, CitationBlock
 
             registry.validate_citation_blocks([CitationBlock([Citation(k)]) for k in missing])
-        annotated = render.annotated_bibliography(list(entries.values()),
-                                                  lambda k: registry._reference_cache.get(k, ""), to_html)
+        annotated = render.annotated_bibliography(list(entries.values()))
         _state["annotated"][page.file.src_uri] = annotated
         markdown = markdown.replace(ANNOTATED_BIBLIOGRAPHY, annotated.markdown)
-    markdown, _state["footnotes"][page.file.src_uri] = render.decorate_footnotes(markdown, entries, to_html)
+    markdown, _state["footnotes"][page.file.src_uri] = render.decorate_footnotes(markdown, entries, formatting.PENDING)
     return markdown
 
 
 @event_priority(50)  # before print-site (0) keeps the page's HTML for the print page
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    html = render.fill_footnotes(html, _state["footnotes"].pop(page.file.src_uri, {}))
-    annotated = _state["annotated"].pop(page.file.src_uri, None)
+    annotated = _state["annotated"].get(page.file.src_uri)
     if annotated is not None:
-        html = annotated.slots.fill(html)
         page.present_anchor_ids = (page.present_anchor_ids or set()) | annotated.anchors  # links to entries
     # Footnotes carry the references: give that list a heading readers can find.
     return FOOTNOTES_DIV.sub('<h2 id="references">References</h2>\n<div class="footnote">', html, count=1)
+
+
+@event_priority(100)  # before the search plugin (0) indexes the page and hook_reader (90) finishes it
+def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    # The pages' Markdown was converted while pandoc ran; the first page to be written waits for it.
+    _finish_formatting()
+    texts = config.plugins["bibtex"].registry._reference_cache
+    entries, to_html = _state["entries"], _state["to_html"]
+
+    def text_of(key: str, written: str) -> str:
+        text = texts.get(key) if written == formatting.PENDING else written
+        if text is None:
+            raise PluginError(f"{page.file.src_uri}: pandoc returned no text for the reference '{key}'")
+        return text
+
+    footnotes = _state["footnotes"].pop(page.file.src_uri, {})
+    html = render.fill_footnotes(page.content, {key: render.footnote_html(text_of(key, text), entries.get(key), to_html)
+                                                for key, text in footnotes.items()})
+    annotated = _state["annotated"].pop(page.file.src_uri, None)
+    if annotated is not None:
+        html = annotated.fill(html, lambda key: texts.get(key, ""), to_html)
+    page.content = html
+    return context
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:

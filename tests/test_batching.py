@@ -18,6 +18,7 @@ import pytest
 
 from conftest import run_mkdocs_build
 from livingreview import formatting, parse_cache
+from livingreview.digest_cache import DigestCache
 from livingreview.project import find_csl
 from livingreview.synthetic import make_review
 
@@ -81,6 +82,46 @@ def test_real_site_batched_equals_unbatched(project_copy, tmp_path):
     batched = _build(project_copy, tmp_path / "batched")
     unbatched = _build(project_copy, tmp_path / "unbatched", NO_BATCH)
     assert_same_site(batched, unbatched)
+
+
+@pytest.mark.slow
+def test_a_warm_build_after_edits_equals_a_build_without_caches(project_copy, tmp_path):
+    """Every kept result (references, HTML snippets, evidence map, search entries, link scans, templates)
+    follows an edit of the bibliography, a page and a template."""
+    _build(project_copy, tmp_path / "first")  # fills .cache/
+    bib = project_copy / "bib" / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    edited = text.replace("year = {2014},", "year = {2015},", 1).replace("Decoding tumour phenotype",
+                                                                         "Decoding the tumour phenotype", 1)
+    assert edited != text
+    bib.write_text(edited, encoding="utf-8")
+    page = project_copy / "docs" / "sites" / "lung.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("## PET-based target definition",
+                                                             "## Target definition with PET", 1), encoding="utf-8")
+    template = project_copy / "overrides" / "partials" / "review-notice.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n<!-- edited template -->\n", encoding="utf-8")
+    warm = _build(project_copy, tmp_path / "warm")
+    assert_same_site(warm, _build(project_copy, tmp_path / "unbatched", NO_BATCH))
+    assert "Decoding the tumour phenotype" in (warm / "references" / "index.html").read_text(encoding="utf-8")
+    assert "edited template" in (warm / "print_page" / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_template_environment_keeps_compiled_templates(tmp_path):
+    """MkDocs' environment and print-site's own one both get the bytecode cache."""
+    import importlib.util
+
+    from mkdocs.theme import Theme
+
+    spec = importlib.util.spec_from_file_location("hook_speed_under_test", Path(formatting.__file__).parents[1] / "hook_speed.py")
+    hook_speed = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook_speed)
+    theme = Theme(name="material")
+    hook_speed._keep_compiled_templates(theme, tmp_path / "jinja")
+    first, second = theme.get_env(), theme.get_env()
+    assert first is not second
+    second.get_template("main.html")
+    assert any((tmp_path / "jinja").iterdir()), "compiled templates were not kept"
+    assert first.bytecode_cache.directory == str(tmp_path / "jinja")
 
 
 @pytest.mark.slow
@@ -157,10 +198,10 @@ def test_cache_serves_a_second_build_without_pandoc(tmp_path):
     bib.write_text(BIB, encoding="utf-8")
     cache_file = tmp_path / "cache.json"
     first = _registry(bib)
-    assert formatting.prefill_registry(first, ["alpha2020", "beta2021", "unknown"], formatting.ReferenceCache(cache_file)) == 2
+    assert formatting.prefill_registry(first, ["alpha2020", "beta2021", "unknown"], DigestCache(cache_file)) == 2
     assert "First title" in first._reference_cache["alpha2020"]
     second = _registry(bib)
-    assert formatting.prefill_registry(second, ["alpha2020", "beta2021"], formatting.ReferenceCache(cache_file)) == 0
+    assert formatting.prefill_registry(second, ["alpha2020", "beta2021"], DigestCache(cache_file)) == 0
     assert second._reference_cache == first._reference_cache
 
 
@@ -168,11 +209,65 @@ def test_editing_an_entry_reformats_only_that_entry(tmp_path):
     bib = tmp_path / "refs.bib"
     bib.write_text(BIB, encoding="utf-8")
     cache_file = tmp_path / "cache.json"
-    formatting.prefill_registry(_registry(bib), ["alpha2020", "beta2021"], formatting.ReferenceCache(cache_file))
+    formatting.prefill_registry(_registry(bib), ["alpha2020", "beta2021"], DigestCache(cache_file))
     bib.write_text(BIB.replace("First title", "Corrected title"), encoding="utf-8")
     registry = _registry(bib)
-    assert formatting.prefill_registry(registry, ["alpha2020", "beta2021"], formatting.ReferenceCache(cache_file)) == 1
+    assert formatting.prefill_registry(registry, ["alpha2020", "beta2021"], DigestCache(cache_file)) == 1
     assert "Corrected title" in registry._reference_cache["alpha2020"]
+
+
+def test_pending_entries_read_as_pending_until_pandoc_is_done(tmp_path, monkeypatch):
+    """While pandoc runs, mkdocs-bibtex finds every cited entry (PENDING), so it runs no pandoc of its own."""
+    import threading
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    cache = DigestCache(tmp_path / "cache.json")
+    formatting.prefill_registry(_registry(bib), ["alpha2020"], cache)  # alpha2020 cached, beta2021 not
+    release = threading.Event()
+    run = formatting._format_with_pandoc
+
+    def held_back(registry, keys):
+        release.wait(timeout=30)
+        return run(registry, keys)
+
+    monkeypatch.setattr(formatting, "_format_with_pandoc", held_back)
+    registry = _registry(bib)
+    pending = formatting.PendingFormat(registry, ["alpha2020", "beta2021"], DigestCache(tmp_path / "cache.json"))
+    assert "First title" in registry._reference_cache["alpha2020"], "a cached entry is there at once"
+    assert registry._reference_cache["beta2021"] == formatting.PENDING
+    release.set()
+    assert pending.finish() == 1
+    assert "Second title" in registry._reference_cache["beta2021"]
+
+
+def test_a_pending_entry_left_by_a_failed_run_is_formatted_again(tmp_path, monkeypatch):
+    """A `mkdocs serve` rebuild after a failed build finds PENDING in the kept registry: not a text."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    registry = _registry(bib)
+
+    def failing(registry, keys):
+        raise OSError("pandoc died")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(formatting, "_format_with_pandoc", failing)
+        pending = formatting.PendingFormat(registry, ["alpha2020"], DigestCache(None))
+        with pytest.raises(OSError):
+            pending.finish()
+    assert "alpha2020" not in registry._reference_cache, "a failed run leaves no PENDING behind"
+    registry._reference_cache["alpha2020"] = formatting.PENDING  # as if the build had stopped before finish()
+    assert formatting.prefill_registry(registry, ["alpha2020"], DigestCache(None)) == 1
+    assert "First title" in registry._reference_cache["alpha2020"]
+
+
+def test_an_entry_pandoc_returns_nothing_for_leaves_the_registry(tmp_path, monkeypatch):
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    monkeypatch.setattr(formatting, "_format_with_pandoc", lambda registry, keys: {"alpha2020": "Doe J. Text."})
+    registry = _registry(bib)
+    assert formatting.prefill_registry(registry, ["alpha2020", "beta2021"], DigestCache(None)) == 2
+    assert registry._reference_cache == {"alpha2020": "Doe J. Text."}
 
 
 def test_digest_follows_entry_csl_and_pandoc(tmp_path, monkeypatch):
@@ -198,7 +293,7 @@ def test_digest_follows_entry_csl_and_pandoc(tmp_path, monkeypatch):
 def test_corrupt_reference_cache_is_rebuilt(tmp_path):
     cache_file = tmp_path / "cache.json"
     cache_file.write_text("{not json", encoding="utf-8")
-    assert formatting.ReferenceCache(cache_file).data == {}
+    assert DigestCache(cache_file).data == {}
 
 
 # --- parsed .bib files kept between parses ----------------------------------------------
@@ -323,13 +418,41 @@ def test_fast_bibtex_writer_matches_pybtex(tmp_path):
 
 def test_reference_cache_drops_what_a_build_no_longer_uses(tmp_path):
     cache_file = tmp_path / "cache.json"
-    first = formatting.ReferenceCache(cache_file)
+    first = DigestCache(cache_file)
     first.put("old", "text of an entry since edited")
     first.put("kept", "text still cited")
     first.save()
-    second = formatting.ReferenceCache(cache_file)
+    second = DigestCache(cache_file)
     assert second.get("kept") == "text still cited"
     second.save(prune=False)  # a build that looked up only part of what it uses keeps everything
     assert set(json.loads(cache_file.read_text(encoding="utf-8"))) == {"old", "kept"}
     second.save()
     assert json.loads(cache_file.read_text(encoding="utf-8")) == {"kept": "text still cited"}
+
+
+def test_digest_cache_keeps_any_value_in_a_pickle_file(tmp_path):
+    cache_file = tmp_path / "kept.pickle"
+    first = DigestCache(cache_file)
+    first.put("page", ({"id-a", "id-b"}, [(3, "../x/")]))
+    first.save()
+    assert DigestCache(cache_file).get("page") == ({"id-a", "id-b"}, [(3, "../x/")])
+    cache_file.write_bytes(b"damaged")
+    assert DigestCache(cache_file).data == {}
+
+
+def test_kept_or_made_follows_its_inputs_and_the_package_code(tmp_path, monkeypatch):
+    from livingreview import digest_cache
+
+    made = []
+
+    def make():
+        made.append(1)
+        return f"value {len(made)}"
+
+    kept = DigestCache(tmp_path / "kept.pickle")
+    assert digest_cache.kept_or_made(kept, ["a", b"b"], make) == "value 1"
+    assert digest_cache.kept_or_made(kept, ["a", b"b"], make) == "value 1"
+    assert digest_cache.kept_or_made(kept, ["ab", b""], make) == "value 2", "inputs are kept apart"
+    assert digest_cache.kept_or_made(None, ["a", b"b"], make) == "value 3", "no cache: always made"
+    monkeypatch.setattr(digest_cache, "code_digest", lambda: b"other code")
+    assert digest_cache.kept_or_made(kept, ["a", b"b"], make) == "value 4", "changed code: made again"

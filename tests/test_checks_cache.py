@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from livingreview import digest_cache
 from livingreview.checks import cache as checks_cache
 from livingreview.checks import run_checks
 
@@ -39,13 +40,16 @@ def test_unchanged_inputs_reuse_the_findings(project_copy, counted):
     ("overrides/partials/review-notice.html", "\n"),
     ("scripts/livingreview/checks/cite.py", "\n"),
 ])
-def test_any_input_edit_runs_the_checks_again(project_copy, counted, monkeypatch, edit):
+def test_any_input_edit_runs_the_checks_again(project_copy, counted, monkeypatch, request, edit):
     path, text = edit
     cache_file = project_copy / ".cache" / "checks.json"
-    monkeypatch.setattr(checks_cache, "PACKAGE", project_copy / "scripts" / "livingreview")  # the copy's code
+    monkeypatch.setattr(digest_cache, "PACKAGE", project_copy / "scripts" / "livingreview")  # the copy's code
+    request.addfinalizer(digest_cache.code_digest.cache_clear)  # the digest of the copy is not this checkout's
+    digest_cache.code_digest.cache_clear()
     checks_cache.cached_checks(project_copy, cache_file)
     with open(project_copy / path, "a", encoding="utf-8") as handle:
         handle.write(text)
+    digest_cache.code_digest.cache_clear()  # a new build process reads the code afresh
     after = checks_cache.cached_checks(project_copy, cache_file)
     assert len(counted) == 2, f"editing {path} did not invalidate the kept findings"
     assert after == run_checks(project_copy)

@@ -15,7 +15,7 @@ from citeproc.source.json import CiteProcJSON
 from pybtex.database import parse_string
 
 from livingreview import citing, citing_html, citing_styles
-from livingreview.formatting import ReferenceCache
+from livingreview.digest_cache import DigestCache
 from livingreview.project import find_csl
 
 DAY = datetime.date(2026, 11, 27)
@@ -227,7 +227,7 @@ def test_all_records_go_to_pandoc_in_one_call_per_style(tmp_path: Path):
         return citing_styles.run_pandoc(items, csl)
 
     records = records_for_batch()
-    cache = ReferenceCache(tmp_path / "citing.json")
+    cache = DigestCache(tmp_path / "citing.json")
     formatted, runs = citing_styles.format_records(records, cache, run=counting_run)
     assert runs == 2 and sorted(calls) == [("american-medical-association.csl", 10), ("nlm-citation-sequence.csl", 10)]
     assert formatted["ama"][records[0].key].text == ("Living Review Contributors. Page 0. Personalized RT: A Living "
@@ -236,19 +236,33 @@ def test_all_records_go_to_pandoc_in_one_call_per_style(tmp_path: Path):
     assert "#s3" in formatted["ama"][records[-2].key].text
 
     calls.clear()
-    again, runs = citing_styles.format_records(records, ReferenceCache(tmp_path / "citing.json"), run=counting_run)
+    again, runs = citing_styles.format_records(records, DigestCache(tmp_path / "citing.json"), run=counting_run)
     assert runs == 0 and calls == []  # warm cache on disk: no pandoc at all
     assert again["ama"][records[0].key] == formatted["ama"][records[0].key]
 
     changed = [citing.page_record(review(), src_uri="sites/p0.md", url="sites/p0/",
                                   meta={"title": "Page zero", "updated": DAY}), *records[1:]]
-    citing_styles.format_records(changed, ReferenceCache(tmp_path / "citing.json"), run=counting_run)
+    citing_styles.format_records(changed, DigestCache(tmp_path / "citing.json"), run=counting_run)
     assert sorted(calls) == [("american-medical-association.csl", 1), ("nlm-citation-sequence.csl", 1)]
+
+
+def test_the_styles_pandoc_runs_go_side_by_side(tmp_path: Path):
+    """Each style's run waits until the other has started: run one after the other, they would never meet."""
+    import threading
+
+    both_running = threading.Barrier(2, timeout=10)
+
+    def meeting_run(items, csl):
+        both_running.wait()  # BrokenBarrierError after 10 s if the other style's run is not going
+        return {item["id"]: f"{csl.name} {item['id']}" for item in items}
+
+    formatted, runs = citing_styles.format_records(records_for_batch(), DigestCache(None), run=meeting_run)
+    assert runs == 2 and set(formatted) == {"ama", "vancouver"}
 
 
 def test_a_record_pandoc_drops_is_an_error(tmp_path: Path):
     with pytest.raises(RuntimeError, match="returned no citation"):
-        citing_styles.format_records(records_for_batch(), ReferenceCache(tmp_path / "c.json"), run=lambda i, c: {})
+        citing_styles.format_records(records_for_batch(), DigestCache(tmp_path / "c.json"), run=lambda i, c: {})
 
 
 def test_parse_pandoc_html_strips_numbers_and_keeps_links():

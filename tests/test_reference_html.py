@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from livingreview import render
 from livingreview.bibliography import Entry
-from livingreview.formatting import ReferenceCache
+from livingreview.digest_cache import DigestCache
 from livingreview.mkdocs_yaml import load_mkdocs_yaml
 from livingreview.project import ROOT
 from livingreview.short_markdown import ShortMarkdown
@@ -62,27 +62,48 @@ def test_footnotes_as_html_equal_footnotes_as_markdown():
     old = page_markdown().convert(with_glossary(render.FOOTNOTE_DEF.sub(
         lambda m: (f"[^{m['key']}]: {render.clean_reference_text(m['text'])} "
                    f"{render.status_badge(entries[m['key']])}") if m["key"] in entries else m[0], page)))
-    slotted, filled = render.decorate_footnotes(page, entries, ShortMarkdown(GLOSSARY))
-    assert set(filled) == set(TEXTS) and "*Lancet Oncol*" not in slotted, "references were not taken out"
+    slotted, texts = render.decorate_footnotes(page, entries)
+    assert texts == TEXTS and "*Lancet Oncol*" not in slotted, "references were not taken out"
+    to_html = ShortMarkdown(GLOSSARY)
+    filled = {key: render.footnote_html(text, entries[key], to_html) for key, text in texts.items()}
     new = render.fill_footnotes(page_markdown().convert(with_glossary(slotted)), filled)
     assert new == old
     assert "{.nocase}" not in new and 'class="ref-status ref-status--seen-in-sources"' in new
 
 
-def test_a_reference_that_is_not_one_paragraph_stays_markdown():
-    text = "First paragraph of an odd record.\n"
-    page = f"Claim[^odd].\n\n[^odd]: {text}"
-    odd = {"odd": entry("odd")}
-    slotted, filled = render.decorate_footnotes(page, odd, lambda t: "<p>one</p>\n<p>two</p>")
-    assert filled == {} and "First paragraph of an odd record." in slotted and "ref-status" in slotted
+def test_a_reference_still_being_formatted_gets_a_slot_even_without_its_entry():
+    page = "Claim[^late] and [^note].\n\n[^late]: PENDING\n[^note]: PENDING by another name\n"
+    slotted, texts = render.decorate_footnotes(page, {}, "PENDING")
+    assert texts == {"late": "PENDING"}
+    assert "[^late]: <!--livingreview-reference:late-->" in slotted and "[^note]: PENDING by another" in slotted
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1000. Genomes Project. *Nature*. 2015.", "1000. Genomes Project. <em>Nature</em>. 2015."),
+    ("# Group. A *CT* study.", '# Group. A <em><abbr title="Computed tomography">CT</abbr></em> study.'),
+    ("- Anonymous. Title.", "- Anonymous. Title."),
+    ("> Quoted. *J*.", "&gt; Quoted. <em>J</em>."),
+    ("<div>raw</div> record", "&lt;div&gt;raw&lt;/div&gt; record"),  # no escape helps: shown as plain text
+])
+def test_a_reference_that_opens_with_block_markdown_is_still_one_paragraph(text, expected):
+    to_html = ShortMarkdown(GLOSSARY)
+    assert render.paragraph_content(to_html(text)) is None, "not a case of block Markdown"
+    assert render.reference_html(text, to_html) == expected
+    # In a page, the footnote holds one paragraph: the reference, its badge and the back link.
+    page = f"Claim[^odd].\n\n[^odd]: {text}\n"
+    slotted, texts = render.decorate_footnotes(page, {"odd": entry("odd")})
+    html = render.fill_footnotes(page_markdown().convert(slotted),
+                                 {"odd": render.footnote_html(texts["odd"], entry("odd"), to_html)})
+    footnote = html[html.index('<li id="fn:odd">'):]
+    assert footnote.count("<p>") == 1 and expected in footnote and "ref-status" in footnote
 
 
 def test_annotated_bibliography_is_html_in_slots_under_markdown_headings():
     entries = [entry("doe2020"), entry("roe2019", keywords="site:lung, site:prostate, tech:radiomics, type:trial",
                                        doi="10.1234/y", annote="")]
-    annotated = render.annotated_bibliography(entries, TEXTS.get, ShortMarkdown(GLOSSARY))
+    annotated = render.annotated_bibliography(entries)
     md = page_markdown()
-    html = annotated.slots.fill(md.convert(with_glossary(annotated.markdown)))
+    html = annotated.fill(md.convert(with_glossary(annotated.markdown)), TEXTS.get, ShortMarkdown(GLOSSARY))
     assert annotated.anchors == {"ref-doe2020", "ref-roe2019"}
     assert "livingreview-slot" not in html
     # Each entry once in full, cross-linked from its second group, with badge, annotation and meta line.
@@ -96,15 +117,15 @@ def test_annotated_bibliography_is_html_in_slots_under_markdown_headings():
 
 def test_short_markdown_keeps_its_results_by_text_and_glossary(tmp_path, monkeypatch):
     cache_file = tmp_path / "entry-html.json"
-    first = ShortMarkdown(GLOSSARY, ReferenceCache(cache_file))
+    first = ShortMarkdown(GLOSSARY, DigestCache(cache_file))
     converted = first("A *CT* scan.")
     first.save()
     assert converted == '<p>A <em><abbr title="Computed tomography">CT</abbr></em> scan.</p>'
     calls = []
     monkeypatch.setattr(markdown.Markdown, "convert", lambda self, text: calls.append(text) or "<p>x</p>")
-    assert ShortMarkdown(GLOSSARY, ReferenceCache(cache_file))("A *CT* scan.") == converted
+    assert ShortMarkdown(GLOSSARY, DigestCache(cache_file))("A *CT* scan.") == converted
     assert calls == [], "a kept result was converted again"
-    ShortMarkdown({"CT": "Cone-beam CT"}, ReferenceCache(cache_file))("A *CT* scan.")
+    ShortMarkdown({"CT": "Cone-beam CT"}, DigestCache(cache_file))("A *CT* scan.")
     assert calls == ["A *CT* scan."], "a changed glossary must convert again"
 
 
@@ -112,7 +133,7 @@ def test_short_markdown_keeps_its_results_by_text_and_glossary(tmp_path, monkeyp
 def test_damaged_html_cache_is_ignored(tmp_path, damage):
     cache_file = tmp_path / "entry-html.json"
     cache_file.write_text(damage, encoding="utf-8")
-    assert ShortMarkdown(GLOSSARY, ReferenceCache(cache_file))("*x*") == "<p><em>x</em></p>"
+    assert ShortMarkdown(GLOSSARY, DigestCache(cache_file))("*x*") == "<p><em>x</em></p>"
 
 
 def test_html_slots_fill_where_markdown_left_them_and_refuse_surprises():

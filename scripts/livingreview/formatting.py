@@ -26,7 +26,7 @@ from pybtex.database import BibliographyData, Entry, parse_file
 from pybtex.database.output.bibtex import Writer as BibtexWriter
 
 from livingreview import parse_cache
-from livingreview.atomic import write_cache
+from livingreview.digest_cache import DigestCache
 
 NOCASE = re.compile(r"\[([^\[\]]*)\]\{\.nocase\}")
 
@@ -38,45 +38,6 @@ def clean_reference_text(text: str) -> str:
     ``[Doe J, et al.]{.nocase}``; Python-Markdown does not know that syntax.
     """
     return NOCASE.sub(r"\1", text)
-
-
-class ReferenceCache:
-    """Text by digest, persisted as one JSON file: formatted entries, and other caches of text.
-
-    `save` keeps what was asked for or added since the file was read (what the
-    build still uses), so entries of edited or removed texts do not pile up,
-    unless told the build asked for only part of what it uses (`prune=False`);
-    it writes only when that changes the file.
-    """
-
-    def __init__(self, path: Path | None):
-        self.path = path
-        self.data: dict[str, str] = {}
-        if path and path.exists():
-            try:
-                self.data = json.loads(path.read_text(encoding="utf-8"))
-            except (ValueError, OSError):
-                self.data = {}  # a corrupt cache is rebuilt, never trusted
-        self._used: set[str] = set()
-        self._dirty = False
-
-    def get(self, digest: str) -> str | None:
-        self._used.add(digest)
-        return self.data.get(digest)
-
-    def put(self, digest: str, text: str) -> None:
-        self._used.add(digest)
-        if self.data.get(digest) != text:
-            self.data[digest] = text
-            self._dirty = True
-
-    def save(self, prune: bool = True) -> None:
-        unused = self.data.keys() - self._used if prune else set()
-        if not (self.path and (self._dirty or unused)):
-            return
-        kept = {digest: text for digest, text in self.data.items() if digest not in unused}
-        if write_cache(self.path, json.dumps(kept, sort_keys=True, indent=0)):
-            self.data, self._dirty = kept, False
 
 
 BATCH_OFF_ENV = "LIVINGREVIEW_NO_BATCH"
@@ -168,45 +129,68 @@ def _format_with_pandoc(registry, keys: list[str]) -> dict[str, str]:
     return formatted
 
 
+PENDING = "LIVINGREVIEW-PENDING-REFERENCE"  # a reference's text while its pandoc run is going
+
+
 class PendingFormat:
     """Formatted text for a mkdocs-bibtex PandocRegistry, from the cache and one pandoc run in the background.
 
     The pandoc run (seconds, on a cold cache) is a subprocess: started in a
-    thread, it overlaps the build's other work until `finish` is called.
+    thread, it overlaps the build's other work until `finish` is called. Until
+    then each entry it formats has `PENDING` as its text in the registry, so
+    mkdocs-bibtex writes the pages' footnotes without waiting (and without
+    running pandoc itself); the hooks put the real text in after `finish`.
     """
 
-    def __init__(self, registry, keys: Iterable[str], cache: ReferenceCache):
+    def __init__(self, registry, keys: Iterable[str], cache: DigestCache):
         self.registry, self.cache = registry, cache
         fingerprint = style_fingerprint(registry.csl_file)
         entries = registry.bib_data.entries
+        texts = registry._reference_cache
         cited = {k for k in keys if k in entries}
-        wanted = sorted(cited - set(registry._reference_cache))
+        wanted = sorted(k for k in cited if texts.get(k, PENDING) == PENDING)  # PENDING: a failed serve rebuild
         self.complete = len(wanted) == len(cited)  # every key looked up: the cache may drop the others
         self.digests = {k: entry_digest(entries[k], k, fingerprint) for k in wanted}
-        self.missing = [k for k in wanted if cache.get(self.digests[k]) is None]
+        self.missing = []
+        for key, digest in self.digests.items():
+            text = cache.get(digest)
+            if text is None:
+                self.missing.append(key)
+            texts[key] = PENDING if text is None else text
         self._pool = ThreadPoolExecutor(max_workers=1) if self.missing else None
         self._formatted = self._pool.submit(_format_with_pandoc, registry, self.missing) if self._pool else None
 
     def finish(self) -> int:
-        """Wait for pandoc, fill the registry and the cache; how many entries pandoc formatted (0 when warm)."""
+        """Wait for pandoc, fill the registry and the cache; how many entries pandoc formatted (0 when warm).
+
+        An entry pandoc returned no text for leaves the registry, as if never formatted.
+        """
         if self._pool is not None:
             try:
                 formatted = self._formatted.result()
+            except BaseException:
+                self._forget_pending()
+                raise
             finally:
                 self._pool.shutdown()
-            for key, text in formatted.items():
-                if key in self.digests:
-                    self.cache.put(self.digests[key], text)
-        for key, digest in self.digests.items():
-            text = self.cache.get(digest)
-            if text is not None:
-                self.registry._reference_cache[key] = text
+                self._pool = None
+            for key in self.missing:
+                if key in formatted:
+                    self.cache.put(self.digests[key], formatted[key])
+                    self.registry._reference_cache[key] = formatted[key]
+            self._forget_pending()
         # A `mkdocs serve` rebuild finds most entries in the registry already: keep the rest of the cache then.
         self.cache.save(prune=self.complete)
         return len(self.missing)
 
+    def _forget_pending(self) -> None:
+        texts = self.registry._reference_cache
+        for key in self.missing:
+            if texts.get(key) == PENDING:
+                del texts[key]
 
-def prefill_registry(registry, keys: Iterable[str], cache: ReferenceCache) -> int:
+
+def prefill_registry(registry, keys: Iterable[str], cache: DigestCache) -> int:
     """Put formatted text for `keys` into a mkdocs-bibtex PandocRegistry, at once.
 
     Returns how many entries had to go through pandoc (0 on a warm cache).

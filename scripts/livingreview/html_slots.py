@@ -20,9 +20,14 @@ SLOT = re.compile(r"<!-- livingreview-slot: .+? -->")
 class HtmlSlots:
     blocks: dict[str, str] = field(default_factory=dict)  # slot comment -> its HTML
 
+    @staticmethod
+    def slot(name: str) -> str:
+        """The slot comment for `name`, to write on a line of its own between blank lines."""
+        return f"<!-- livingreview-slot: {name} -->"
+
     def add(self, name: str, block: str) -> str:
-        """Keep `block` under `name`; returns the slot, to write on a line of its own between blank lines."""
-        slot = f"<!-- livingreview-slot: {name} -->"
+        """Keep `block` under `name`; returns its slot (`slot(name)`)."""
+        slot = self.slot(name)
         if slot in self.blocks:
             raise ValueError(f"two slots named {name!r}")
         self.blocks[slot] = block

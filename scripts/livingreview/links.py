@@ -19,6 +19,7 @@ data:...), `//host` links and text fragments (#:~:text=) are not checked here.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import posixpath
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
+from livingreview.digest_cache import DigestCache
 from livingreview.findings import Finding
 from livingreview.mkdocs_yaml import load_mkdocs_yaml
 
@@ -56,8 +58,12 @@ class BrokenLink:
     reason: str
 
 
-def check_site(site: Path | None, root: Path, site_url: str | None = None) -> list[Finding]:
-    """Findings for every broken link or anchor of the site built into `site` (default root/site)."""
+def check_site(site: Path | None, root: Path, site_url: str | None = None,
+               kept: DigestCache | None = None) -> list[Finding]:
+    """Findings for every broken link or anchor of the site built into `site` (default root/site).
+
+    kept: the ids and links of pages read before, by the digest of their HTML (a build keeps them in .cache/).
+    """
     root = root.resolve()
     site = (site or root / "site").resolve()
     if not (site / "index.html").is_file():
@@ -69,7 +75,7 @@ def check_site(site: Path | None, root: Path, site_url: str | None = None) -> li
     findings: list[Finding] = []
     # A broken link in a template (the nav, the footer) breaks on every page: report it once, with a count.
     repeats: dict[str, list[Finding]] = {}
-    for broken in broken_links(site, base_path):
+    for broken in broken_links(site, base_path, kept):
         finding = _finding(broken, site, docs_dir, root)
         if finding.path.endswith(".md"):
             findings.append(finding)
@@ -82,12 +88,11 @@ def check_site(site: Path | None, root: Path, site_url: str | None = None) -> li
     return findings
 
 
-def broken_links(site: Path, base_path: str = "") -> list[BrokenLink]:
+def broken_links(site: Path, base_path: str = "", kept: DigestCache | None = None) -> list[BrokenLink]:
     """Every link of the site's HTML files whose file or #fragment is missing, in file and line order.
     base_path: site_url's path (/living-review/), which the site's absolute links start with."""
     files, folders = _tree(site)
-    pages = {page: scan_html((site / page).read_text(encoding="utf-8", errors="replace"))
-             for page in sorted(f for f in files if f.endswith(".html"))}
+    pages = {page: _scan_file(site / page, kept) for page in sorted(f for f in files if f.endswith(".html"))}
     resolver = _Resolver(files, folders, {page: ids for page, (ids, _) in pages.items()}, base_path)
     broken: list[BrokenLink] = []
     for page, (_, links) in pages.items():
@@ -95,6 +100,19 @@ def broken_links(site: Path, base_path: str = "") -> list[BrokenLink]:
         broken += [BrokenLink(page, line, href, *verdict) for line, href in links
                    if (verdict := resolver.check(page, up, href))]
     return broken
+
+
+def _scan_file(path: Path, kept: DigestCache | None) -> tuple[set[str], list[tuple[int, str]]]:
+    """scan_html of a file, or what it gave for the same text before (an unchanged page)."""
+    data = path.read_bytes()
+    if kept is None:
+        return scan_html(data.decode("utf-8", errors="replace"))
+    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+    found = kept.get(digest)
+    if found is None:
+        found = scan_html(data.decode("utf-8", errors="replace"))
+        kept.put(digest, found)
+    return found
 
 
 def scan_html(text: str) -> tuple[set[str], list[tuple[int, str]]]:

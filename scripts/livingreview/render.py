@@ -27,34 +27,53 @@ def status_badge(entry: Entry | None) -> str:
 
 REFERENCE_SLOT = re.compile(r"<!--livingreview-reference:(?P<key>[^\s>]+)-->")
 
+# Markdown that opens a block at the start of a line (heading, list, quote, rule, link definition),
+# and that a backslash escapes.
+BLOCK_MARKER = re.compile(r"^(\d+)?([#>*+\[-]|(?<=\d)[.)])")
 
-def decorate_footnotes(markdown: str, entries: dict[str, Entry],
-                       to_html: Callable[[str], str]) -> tuple[str, dict[str, str]]:
-    """Reference footnotes with pandoc leftovers cleaned and a status badge, as HTML filled in later.
 
-    Each reference footnote's text becomes a slot comment, and its HTML (text
-    and badge) is returned by key for `fill_footnotes`: Markdown then only
-    sees a comment, instead of parsing every reference of every page (and
-    its badge) inline. A text that is not a single paragraph stays Markdown.
+def reference_html(text: str, to_html: Callable[[str], str]) -> str:
+    """A formatted reference as the inside of one paragraph, however it begins.
+
+    A reference text is one line of Markdown from pandoc. One that opens with
+    block syntax ("1000 Genomes..." as "1000. Genomes", a "#") would become a
+    list or heading in a footnote; its first marker is escaped, and a text that
+    still is not one paragraph is shown as plain text.
     """
-    filled: dict[str, str] = {}
+    text = clean_reference_text(text)
+    inner = paragraph_content(to_html(text))
+    if inner is None:
+        inner = paragraph_content(to_html(BLOCK_MARKER.sub(r"\1\\\2", text, count=1)))
+    return inner if inner is not None else html.escape(text)
+
+
+def footnote_html(text: str, entry: Entry | None, to_html: Callable[[str], str]) -> str:
+    """A reference footnote's content: the reference and its status badge."""
+    return f"{reference_html(text, to_html)} {status_badge(entry)}"
+
+
+def decorate_footnotes(markdown: str, entries: dict[str, Entry], pending: str = "") -> tuple[str, dict[str, str]]:
+    """Reference footnotes taken out of the page's Markdown: slots, and the text of each by key.
+
+    Each reference footnote's text (mkdocs-bibtex wrote it; `pending` when
+    its formatting is still running) becomes a slot comment; `fill_footnotes`
+    puts its HTML there after the page's conversion, so Markdown never
+    parses every reference of every page. Other footnotes stay as they are.
+    """
+    texts: dict[str, str] = {}
 
     def decorate(match: re.Match[str]) -> str:
-        key = match["key"]
-        if key not in entries:
+        key, text = match["key"], match["text"]
+        if key not in entries and not (pending and text == pending):
             return match[0]
-        text = clean_reference_text(match["text"])
-        inner = paragraph_content(to_html(text))
-        if inner is None:
-            return f"[^{key}]: {text} {status_badge(entries[key])}"
-        filled[key] = f"{inner} {status_badge(entries[key])}"
+        texts[key] = text
         return f"[^{key}]: <!--livingreview-reference:{key}-->"
 
-    return FOOTNOTE_DEF.sub(decorate, markdown), filled
+    return FOOTNOTE_DEF.sub(decorate, markdown), texts
 
 
 def fill_footnotes(page_html: str, filled: dict[str, str]) -> str:
-    """Put each reference's HTML into its footnote (see `decorate_footnotes`)."""
+    """Put each reference's HTML (`footnote_html`) into its footnote's slot (see `decorate_footnotes`)."""
     if not filled:
         return page_html
     return REFERENCE_SLOT.sub(lambda m: filled.get(m["key"], m[0]), page_html)
@@ -79,22 +98,26 @@ class AnnotatedBibliography:
     """The references page: Markdown for its summary and group headings, HTML for its entries.
 
     `markdown` replaces the page's marker (so the table of contents and
-    permalinks come from MkDocs); `slots.fill` puts each group's entries, already
-    HTML, under its heading. 3,000 entries as Markdown cost 3.5 s to convert.
+    permalinks come from MkDocs); `fill` puts each group's entries, as HTML,
+    under its heading once the reference texts are formatted. 3,000 entries as
+    Markdown cost 3.5 s to convert.
     """
 
     markdown: str
-    slots: HtmlSlots
+    groups: tuple[tuple[str, list[Entry]], ...]  # (slot name, members), in page order
     anchors: frozenset[str]  # the entries' ids, for MkDocs' anchor validation of links to them
 
+    def fill(self, page_html: str, formatted: Callable[[str], str], to_html: Callable[[str], str]) -> str:
+        """The converted page with every group's entries in place (`formatted(key)`: the reference text)."""
+        slots = HtmlSlots()
+        shown: set[str] = set()
+        for name, members in self.groups:
+            slots.add(name, _group_html(members, shown, formatted, to_html))
+        return slots.fill(page_html)
 
-def annotated_bibliography(entries: list[Entry], formatted: Callable[[str], str],
-                           to_html: Callable[[str], str]) -> AnnotatedBibliography:
-    """Every entry once in full, grouped, with cross-links ("See ... above") where it appears again.
 
-    `formatted(key)` returns the entry's reference text as rendered for the
-    pages (Markdown); `to_html` converts such a text, or an annotation, to HTML.
-    """
+def annotated_bibliography(entries: list[Entry]) -> AnnotatedBibliography:
+    """Every entry once in full, grouped, with cross-links ("See ... above") where it appears again."""
     entries = sorted(entries, key=lambda e: (e.get("author") or e.get("title")).lower())
     counts = {s: sum(1 for e in entries if e.get("verification") == s) for s in STATUSES}
     lines = [
@@ -103,12 +126,13 @@ def annotated_bibliography(entries: list[Entry], formatted: Callable[[str], str]
         + f" (of {len(entries)}).",
         "",
     ]
-    slots = HtmlSlots()
-    shown: set[str] = set()
+    groups = []
     for anchor, heading, members in group_entries(entries):
-        block = _group_html(members, shown, formatted, to_html)
-        lines += [f"## {heading} {{#{anchor}}}", "", slots.add(f"annotated bibliography {anchor}", block), ""]
-    return AnnotatedBibliography("\n".join(lines), slots, frozenset(f"ref-{key}" for key in shown))
+        name = f"annotated bibliography {anchor}"
+        groups.append((name, members))
+        lines += [f"## {heading} {{#{anchor}}}", "", HtmlSlots.slot(name), ""]
+    # Every entry is in some group, so each is shown in full once.
+    return AnnotatedBibliography("\n".join(lines), tuple(groups), frozenset(f"ref-{e.key}" for e in entries))
 
 
 def _group_html(members: list[Entry], shown: set[str], formatted: Callable[[str], str],
@@ -143,10 +167,8 @@ def paragraph_content(converted: str) -> str | None:
 
 
 def _full_entry(entry: Entry, text: str, to_html: Callable[[str], str]) -> str:
-    converted = to_html(clean_reference_text(text))
-    inner, badge = paragraph_content(converted), status_badge(entry)
     # The badge closes the reference's paragraph, as it does in the pages' footnotes.
-    reference = f"<p>{inner} {badge}</p>" if inner is not None else f"{converted}\n<p>{badge}</p>"
+    reference = f"<p>{footnote_html(text, entry, to_html)}</p>"
     out = [f'<div class="annotated-entry" id="ref-{html.escape(entry.key, quote=True)}">', reference]
     if entry.get("annote"):
         out.append(to_html(entry.get("annote")))

@@ -20,7 +20,7 @@ from typing import Iterable
 
 import markdown
 
-from livingreview.formatting import ReferenceCache
+from livingreview.digest_cache import DigestCache
 from livingreview.glossary import Abbreviation
 
 
@@ -32,10 +32,10 @@ PLAIN = re.compile(r"[^\W\d_][^\\`*_\[\]!<>&#|~\x00-\x1f\x7f]*(?<=\S)")
 class ShortMarkdown:
     """Callable: Markdown text -> its HTML (block elements, e.g. one `<p>`)."""
 
-    def __init__(self, abbreviations: dict[str, str], cache: ReferenceCache | None = None):
+    def __init__(self, abbreviations: dict[str, str], cache: DigestCache | None = None):
         self._md = markdown.Markdown(extensions=["abbr"], extension_configs={"abbr": {"glossary": abbreviations}})
         self._fingerprint = json.dumps([markdown.__version__, sorted(abbreviations.items())])
-        self._cache = cache or ReferenceCache(None)
+        self._cache = cache or DigestCache(None)
         # The abbr extension's own pattern: a text using a term goes through Markdown.
         terms = "|".join(re.escape(term) for term in sorted(abbreviations, key=len, reverse=True))
         self._terms = re.compile(rf"\b(?:{terms})\b") if terms else None
@@ -43,7 +43,7 @@ class ShortMarkdown:
     @classmethod
     def for_site(cls, abbreviations: Iterable[Abbreviation], cache_file: Path) -> ShortMarkdown:
         """With the site's abbreviations (docs/includes/abbreviations.md), results kept in `cache_file`."""
-        return cls({a.term: a.meaning for a in abbreviations}, ReferenceCache(cache_file))
+        return cls({a.term: a.meaning for a in abbreviations}, DigestCache(cache_file))
 
     def __call__(self, text: str) -> str:
         if PLAIN.fullmatch(text) and not (self._terms and self._terms.search(text)):

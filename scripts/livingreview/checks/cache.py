@@ -20,18 +20,16 @@ from pathlib import Path
 
 from livingreview.atomic import write_cache
 from livingreview.checks import run_checks
+from livingreview.digest_cache import code_digest
 from livingreview.findings import Finding
 from livingreview.mkdocs_yaml import load_mkdocs_yaml
-
-PACKAGE = Path(__file__).resolve().parents[1]  # scripts/livingreview: the checks' own code
-
 
 def inputs_digest(root: Path) -> str:
     """Digest of everything the checks' result depends on."""
     mkdocs = load_mkdocs_yaml(root / "mkdocs.yml")
     folders = (root / mkdocs.docs_dir(), root / mkdocs.bib_dir(), root / mkdocs.custom_dir())
-    files = [root / "mkdocs.yml", *(f for folder in folders for f in _files(folder)), *_files(PACKAGE, "*.py")]
-    digest = hashlib.sha256(date.today().isoformat().encode())
+    files = [root / "mkdocs.yml", *(f for folder in folders for f in _files(folder))]
+    digest = hashlib.sha256(date.today().isoformat().encode() + code_digest())  # the checks' own code too
     for path in files:
         digest.update(b"\0" + str(path).encode() + b"\0")
         try:
@@ -41,9 +39,8 @@ def inputs_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _files(folder: Path, pattern: str = "*") -> list[Path]:
-    return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts) \
-        if folder.is_dir() else []
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
 def cached_checks(root: Path, cache_file: Path) -> list[Finding]:
