@@ -64,7 +64,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state["refusal"] = formatting.batching_refusal(bibtex.config.csl_file) if formatting.batching_enabled() else None
     _state["entries"] = _entries(config)
     _state["to_html"] = _short_markdown(config)
-    _state["annotated"], _state["footnotes"] = {}, {}  # per page, from on_page_markdown to on_page_content
+    _state["annotated"], _state["footnotes"] = {}, {}  # per page, from on_page_markdown to on_page_context
     return config
 
 
@@ -85,7 +85,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         for block in CitationBlock.from_markdown(file.content_string):
             keys |= {c.key for c in block.citations}
     cache = DigestCache(_root(config) / ".cache" / "references.json")
-    # pandoc runs while MkDocs builds the navigation and the other hooks prepare; _finish waits for it.
+    # pandoc runs while MkDocs converts the pages (their footnotes read PENDING); on_page_context waits for it.
     _state["pending"] = (formatting.PendingFormat(config.plugins["bibtex"].registry, keys, cache), len(keys))
     return files
 

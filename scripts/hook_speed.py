@@ -3,7 +3,8 @@
 - The checks, the reference hooks and mkdocs-bibtex all parse bib/ on every
   build; with this hook each file is parsed once per content, the result kept
   in .cache/parsed/ (and in memory across `mkdocs serve` rebuilds). It runs
-  first so that every later reader finds the cache switched on.
+  first so that every later reader finds the cache switched on, and starts
+  mkdocs-bibtex's pybtex parse in a child process, beside the checks.
 - print-site rewrites the links and ids of the print page in time links x page
   size; livingreview.print_site_links does the same rewriting in one pass.
 - Material's search plugin parses every page's HTML again in every build;
@@ -21,6 +22,7 @@ LIVINGREVIEW_NO_BATCH=1 switches all of these off, together with the batched for
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache
@@ -28,7 +30,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.theme import Theme
 
-from livingreview import formatting, parse_cache, print_site_links, search_cache
+from livingreview import formatting, parse_cache, print_site_links, pybtex_cache, search_cache
 
 def _cache(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent / ".cache"
@@ -41,12 +43,24 @@ def _cache(config: MkDocsConfig) -> Path:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     enabled = formatting.batching_enabled()
     parse_cache.enable_disk(_cache(config) / "parsed" if enabled else None)
-    formatting.reuse_parsed_bib_files(enabled)
+    pybtex_cache.reuse_parsed_bib_files(enabled)
+    if enabled:  # on another core while the checks run
+        pybtex_cache.parse_in_background(_plugin_bib_files(config))
     print_site_links.install(enabled)
     search_cache.install(enabled, _cache(config) / "search.pickle")
     if enabled:
         _keep_compiled_templates(config.theme, _cache(config) / "jinja")
     return config
+
+
+def _plugin_bib_files(config: MkDocsConfig) -> list[str]:
+    """The .bib files mkdocs-bibtex 4.4.0 will parse, named as it names them (its on_config)."""
+    bibtex = config.plugins.get("bibtex")
+    if bibtex is None or bibtex.config.bib_file is not None or bibtex.config.bib_dir is None:
+        return []  # a single file (or URL) is left to the plugin
+    from mkdocs_bibtex.utils import get_path_relative_to_mkdocs_yaml
+
+    return [os.fspath(path) for path in Path(get_path_relative_to_mkdocs_yaml(bibtex.config.bib_dir, config)).rglob("*.bib")]
 
 
 def _keep_compiled_templates(theme: Theme, folder: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_mkdocs_build
-from livingreview import formatting, parse_cache
+from livingreview import formatting, parse_cache, pybtex_cache
 from livingreview.digest_cache import DigestCache
 from livingreview.project import find_csl
 from livingreview.synthetic import make_review
@@ -334,12 +334,12 @@ def test_plugin_parse_is_swapped_and_restored(tmp_path):
     bib = tmp_path / "refs.bib"
     bib.write_text(BIB, encoding="utf-8")
     try:
-        formatting.reuse_parsed_bib_files(True)
+        pybtex_cache.reuse_parsed_bib_files(True)
         assert mkdocs_bibtex.registry.parse_file is not parse_file
         kept = _registry(bib).bib_data
         assert kept.to_string("bibtex") == parse_file(str(bib)).to_string("bibtex")
     finally:
-        formatting.reuse_parsed_bib_files(False)
+        pybtex_cache.reuse_parsed_bib_files(False)
     assert mkdocs_bibtex.registry.parse_file is parse_file
 
 
@@ -456,3 +456,28 @@ def test_kept_or_made_follows_its_inputs_and_the_package_code(tmp_path, monkeypa
     assert digest_cache.kept_or_made(None, ["a", b"b"], make) == "value 3", "no cache: always made"
     monkeypatch.setattr(digest_cache, "code_digest", lambda: b"other code")
     assert digest_cache.kept_or_made(kept, ["a", b"b"], make) == "value 4", "changed code: made again"
+
+
+def test_pybtex_parse_made_in_the_background_is_the_one_the_plugin_gets(tmp_path, monkeypatch):
+    """The child process parses into the disk cache; the plugin's parse waits for it and parses nothing itself."""
+    from pybtex.database import parse_file
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    monkeypatch.setattr(parse_cache, "_disk", tmp_path / "parsed")
+    assert pybtex_cache.parse_in_background([str(bib)])
+    monkeypatch.setattr(pybtex_cache, "parse_file", lambda *a, **k: pytest.fail("parsed in this process"))
+    kept = pybtex_cache.kept_parse_file(str(bib))
+    assert kept.to_string("bibtex") == parse_file(str(bib)).to_string("bibtex")
+    assert pybtex_cache._background is None, "the child was waited for"
+    assert not pybtex_cache.parse_in_background([str(bib)]), "nothing left to parse: no child"
+
+
+def test_a_failed_background_parse_leaves_the_parse_to_the_plugin(tmp_path, monkeypatch):
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    monkeypatch.setattr(parse_cache, "_disk", tmp_path / "parsed")
+    monkeypatch.setattr(pybtex_cache, "SCRIPTS", tmp_path / "nowhere")  # the child cannot import livingreview
+    monkeypatch.setenv("PYTHONPATH", "")
+    assert pybtex_cache.parse_in_background([str(bib)])
+    assert "alpha2020" in pybtex_cache.kept_parse_file(str(bib)).entries

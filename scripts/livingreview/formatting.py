@@ -22,10 +22,9 @@ from typing import Iterable
 
 import pybtex
 import pypandoc
-from pybtex.database import BibliographyData, Entry, parse_file
+from pybtex.database import BibliographyData, Entry
 from pybtex.database.output.bibtex import Writer as BibtexWriter
 
-from livingreview import parse_cache
 from livingreview.digest_cache import DigestCache
 
 NOCASE = re.compile(r"\[([^\[\]]*)\]\{\.nocase\}")
@@ -196,24 +195,3 @@ def prefill_registry(registry, keys: Iterable[str], cache: DigestCache) -> int:
     Returns how many entries had to go through pandoc (0 on a warm cache).
     """
     return PendingFormat(registry, keys, cache).finish()
-
-
-_PYBTEX = parse_cache.ParseMemo("pybtex", pybtex.__version__)
-
-
-def _kept_parse_file(file, *args, **kwargs):
-    """pybtex.database.parse_file, answered from the parse cache while the file's bytes are unchanged."""
-    if args or kwargs or not isinstance(file, (str, os.PathLike)):
-        return parse_file(file, *args, **kwargs)
-    return _PYBTEX.get(os.fspath(file), Path(file).read_bytes(), lambda: parse_file(file))
-
-
-def reuse_parsed_bib_files(enabled: bool) -> None:
-    """Let mkdocs-bibtex's on_config take its pybtex data from the parse cache (it re-parses every build).
-
-    The plugin looks `parse_file` up in its registry module at each call, so
-    swapping that one name is enough; the data it gets is what pybtex parsed.
-    """
-    import mkdocs_bibtex.registry
-
-    mkdocs_bibtex.registry.parse_file = _kept_parse_file if enabled else parse_file

@@ -31,6 +31,10 @@ def enable_disk(folder: Path | None) -> None:
     _disk = folder
 
 
+def disk_folder() -> Path | None:
+    return _disk
+
+
 class ParseMemo:
     def __init__(self, name: str, version: str, size: int = 8):
         self.name = name
@@ -43,26 +47,44 @@ class ParseMemo:
         content = hashlib.sha256(self.version.encode() + b"\0" + path.encode() + b"\0" + data).hexdigest()
         return hashlib.sha256(path.encode()).hexdigest()[:16], content[:40]
 
-    def get(self, path: str, text: str | bytes, parse: Callable[[], T]) -> T:
-        """parse() once per distinct (path, text); afterwards a fresh copy of its result."""
+    def is_kept(self, path: str, text: str | bytes) -> bool:
+        """Whether `get` would answer from memory or disk, without parsing."""
         slot, digest = self._digests(path, text)
-        blob = self._memory.get(digest)
-        if blob is None and _disk is not None:
-            blob = self._read(slot, digest)
-        if blob is not None:
-            try:
-                result = pickle.loads(blob)  # noqa: S301 - written by this module into the project's own .cache/
-            except Exception:  # a damaged cache file is parsed again, never trusted
-                blob = None
-            else:
-                self._remember(digest, blob)
-                return result
+        return digest in self._memory or (_disk is not None and self._file(slot, digest).is_file())
+
+    def get(self, path: str, text: str | bytes, parse: Callable[[], T],
+            wait: Callable[[], None] | None = None) -> T:
+        """parse() once per distinct (path, text); afterwards a fresh copy of its result.
+
+        wait: called before parsing, when another process may be writing the result to disk.
+        """
+        slot, digest = self._digests(path, text)
+        result = self._kept(slot, digest)
+        if result is None and wait is not None:
+            wait()
+            result = self._kept(slot, digest)
+        if result is not None:
+            return result[0]
         result = parse()
         blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         if _disk is not None:
             self._write(slot, digest, blob)
         self._remember(digest, blob)
         return result
+
+    def _kept(self, slot: str, digest: str) -> tuple[object] | None:
+        """(result,) from memory or disk; None when neither holds a readable one."""
+        blob = self._memory.get(digest)
+        if blob is None and _disk is not None:
+            blob = self._read(slot, digest)
+        if blob is None:
+            return None
+        try:
+            result = pickle.loads(blob)  # noqa: S301 - written by this module into the project's own .cache/
+        except Exception:  # a damaged cache file is parsed again, never trusted
+            return None
+        self._remember(digest, blob)
+        return (result,)
 
     def _remember(self, digest: str, blob: bytes) -> None:
         self._memory[digest] = blob
