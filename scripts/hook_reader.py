@@ -122,7 +122,11 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     plugin = config.plugins["print-site"]
     path = Path(plugin.print_page.file.abs_dest_path)
     text = path.read_text(encoding="utf-8")
-    fixed, unresolved = print_page.fix_anchors(text)
+    kept = DigestCache(_root(config) / ".cache" / "print-anchors.pickle") if batching_enabled() else None
+    renames, unresolved = kept_or_made(kept, [text], lambda: print_page.anchor_renames(text))
+    if kept is not None:
+        kept.save()
+    fixed = print_page.apply_renames(text, renames)
     fixed = print_page.relative_base(fixed, urlsplit(config.site_url or "/").path or "/",
                                      get_relative_url(".", plugin.print_file.url))
     for href in unresolved:

@@ -6,7 +6,8 @@
   first so that every later reader finds the cache switched on, and starts
   mkdocs-bibtex's pybtex parse in a child process, beside the checks.
 - print-site rewrites the links and ids of the print page in time links x page
-  size; livingreview.print_site_links does the same rewriting in one pass.
+  size; livingreview.print_site_links does the same rewriting in one pass, and
+  keeps each page's rewrite in .cache/print-pages.pickle while it is unchanged.
 - Material's search plugin parses every page's HTML again in every build;
   livingreview.search_cache keeps each page's index entries while the page
   is unchanged.
@@ -46,7 +47,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     pybtex_cache.reuse_parsed_bib_files(enabled)
     if enabled:  # on another core while the checks run
         pybtex_cache.parse_in_background(_plugin_bib_files(config))
-    print_site_links.install(enabled)
+    print_site_links.install(enabled, _cache(config) / "print-pages.pickle")
     search_cache.install(enabled, _cache(config) / "search.pickle")
     if enabled:
         _keep_compiled_templates(config.theme, _cache(config) / "jinja")
@@ -76,9 +77,11 @@ def _keep_compiled_templates(theme: Theme, folder: Path) -> None:
     theme.get_env = get_env  # type: ignore[method-assign]  # this theme object only, i.e. this build
 
 
+@event_priority(-100)  # after print-site (0) has made its page
 def on_post_build(*, config: MkDocsConfig) -> None:
     if formatting.batching_enabled():
         search_cache.save(_cache(config) / "search.pickle")
+        print_site_links.save()
 
 
 # End definition of MkDocs hooks

@@ -92,3 +92,26 @@ def test_ids_get_print_sites_prefix_without_its_whole_page_loop(installed, monke
 ])
 def test_tricky_ids_give_print_sites_text(installed, page):
     assert print_site_links.update_anchor_ids(page, "p") == print_site_links._original_ids(page, "p")
+
+
+def test_a_page_rewrite_is_kept_and_reused_while_the_page_is_unchanged(tmp_path):
+    from mkdocs_print_site_plugin import renderer
+
+    original = print_site_links._original_page or renderer.fix_internal_links
+    html = '<h2 id="a">A</h2><p><a href="../other/#b">b</a> <a href="#a">a</a></p>'
+    calls = []
+    try:
+        assert print_site_links.install(True, tmp_path / "print-pages.pickle")
+        first = renderer.fix_internal_links(html, "page/", True, "1")
+        assert first == original(html, "page/", True, "1") and "page-a" in first
+        print_site_links.save()
+        assert print_site_links.install(True, tmp_path / "print-pages.pickle")  # the next build
+        print_site_links._original_page = lambda *args: calls.append(args) or original(*args)
+        assert renderer.fix_internal_links(html, "page/", True, "1") == first
+        assert calls == [], "an unchanged page was rewritten again"
+        assert renderer.fix_internal_links(html, "other/", True, "2") == original(html, "other/", True, "2")
+        assert len(calls) == 1, "another URL or heading number is another rewrite"
+    finally:
+        print_site_links._original_page = original
+        print_site_links.install(False)
+    assert renderer.fix_internal_links is original

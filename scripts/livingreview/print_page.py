@@ -54,7 +54,13 @@ def relative_base(text: str, absolute: str, relative: str) -> str:
 
 
 def fix_anchors(text: str) -> tuple[str, list[str]]:
-    """Rename each element that a page-prefixed link targets; return the text and the targets left dangling.
+    """Rename each element that a page-prefixed link targets; return the text and the targets left dangling."""
+    renames, unresolved = anchor_renames(text)
+    return apply_renames(text, renames), unresolved
+
+
+def anchor_renames(text: str) -> tuple[list[tuple[int, int, str]], list[str]]:
+    """What `fix_anchors` changes: (start, end, new id) of each id to rename, in order; the dangling targets.
 
     One pass over the ids: each is filed under the page section it sits in, so a
     dangling `#<page-key>-<id>` is looked up, not searched for.
@@ -62,7 +68,7 @@ def fix_anchors(text: str) -> tuple[str, list[str]]:
     ids = list(ID.finditer(text))
     dangling = sorted({m["target"] for m in HREF.finditer(text)} - {m["id"] for m in ids})
     if not dangling:
-        return text, []
+        return [], []
     starts = [(m.start(), m["key"]) for m in PAGE_SECTION.finditer(text)]
     offsets = [start for start, _ in starts]
     local: dict[tuple[str, str], re.Match[str]] = {}
@@ -71,7 +77,7 @@ def fix_anchors(text: str) -> tuple[str, list[str]]:
         if index >= 0:
             local.setdefault((starts[index][1], match["id"]), match)
     keys = {key for _, key in starts}
-    renames: dict[int, tuple[re.Match[str], str]] = {}
+    renames: dict[int, tuple[int, int, str]] = {}
     unresolved: list[str] = []
     for target in dangling:
         # `<page-key>-<id>`, keys may hold dashes too: try each dash, the longest key first.
@@ -81,11 +87,14 @@ def fix_anchors(text: str) -> tuple[str, list[str]]:
         if found is None:
             unresolved.append(target)
         else:
-            renames[found.start("id")] = (found, target)
+            renames[found.start("id")] = (found.start("id"), found.end("id"), target)
+    return [renames[offset] for offset in sorted(renames)], unresolved
+
+
+def apply_renames(text: str, renames: list[tuple[int, int, str]]) -> str:
     pieces, last = [], 0
-    for offset in sorted(renames):
-        match, new = renames[offset]
-        pieces += [text[last:match.start("id")], new]
-        last = match.end("id")
+    for start, end, new in renames:
+        pieces += [text[last:start], new]
+        last = end
     pieces.append(text[last:])
-    return "".join(pieces), unresolved
+    return "".join(pieces)
