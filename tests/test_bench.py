@@ -68,3 +68,8 @@ def test_variant_configs_switch_off_what_they_say(review):
     assert sorted(Path(h).name for h in references["hooks"]) == sorted(bench.REFERENCE_HOOKS)
     assert {k: v for k, v in floor.items() if k not in ("plugins", "hooks")} == \
         {k: v for k, v in project.items() if k not in ("plugins", "hooks")}
+
+
+@pytest.mark.parametrize("floor_growth, limit", [(1.0, 2.2), (2.0, 2.2), (2.57, 2.827)])
+def test_linear_growth_is_twice_the_time_or_the_floors_own_growth_plus_ten_percent(floor_growth, limit):
+    assert bench.scaling_limit(floor_growth) == pytest.approx(limit)
