@@ -12,6 +12,7 @@ parses, as before.
 
 from __future__ import annotations
 
+import atexit
 import os
 import subprocess
 import sys
@@ -60,6 +61,7 @@ def parse_in_background(files: list[str]) -> bool:
     _background = subprocess.Popen([sys.executable, "-m", __name__, str(folder), *todo],
                                    env={**os.environ, "PYTHONPATH": path},
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    atexit.register(_wait_for_background)  # a build stopped by the checks leaves no child writing behind it
     return True
 
 
