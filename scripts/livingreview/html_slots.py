@@ -4,7 +4,7 @@ Long generated lists (3,000 annotated entries, the evidence map's entries per
 cell) cost seconds as Markdown and gain nothing from it. The generator writes
 headings and prose as Markdown (table of contents, permalinks, link checks)
 and, where a list goes, a slot: an HTML comment on its own line, which
-Python-Markdown passes through unchanged. A hook's on_page_content calls
+Python-Markdown passes through unchanged. A hook's on_page_context calls
 `fill` with the converted page.
 """
 
