@@ -477,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
             ("peak memory, MiB", peak, 1024, ""),
             ("  references only", max(big["references_cold"].peak_mib, big["references_warm"].peak_mib), 1024, ""),
         ):
-            say(f"  {label:<36} {value:8.2f}{unit}  (target {limit}{unit}) {'ok' if value <= limit else 'MISSED'}")
+            say(f"  {label:<36} {value:8.2f}{unit}  (target {round(limit, 2):g}{unit}) {'ok' if value <= limit else 'MISSED'}")
         say(f"peak memory {peak:.0f} MiB at {args.pages}x{args.entries} (references only: "
             f"{max(big['references_cold'].peak_mib, big['references_warm'].peak_mib):.0f} MiB); "
             f"bench took {time.perf_counter() - started:.0f} s on {cores} cores")
