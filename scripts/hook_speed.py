@@ -80,7 +80,7 @@ def _keep_compiled_templates(theme: Theme, folder: Path) -> None:
 @event_priority(-100)  # after print-site (0) has made its page
 def on_post_build(*, config: MkDocsConfig) -> None:
     if formatting.batching_enabled():
-        search_cache.save(_cache(config) / "search.pickle")
+        search_cache.save()
         print_site_links.save()
 
 

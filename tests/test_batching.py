@@ -187,6 +187,11 @@ BIB = textwrap.dedent("""\
 """)
 
 
+def prefill_registry(registry, keys: list[str], cache: DigestCache) -> int:
+    """Formatted text for `keys` in the registry at once; how many went through pandoc (0 on a warm cache)."""
+    return formatting.PendingFormat(registry, keys, cache).finish()
+
+
 def _registry(bib: Path):
     from mkdocs_bibtex.registry import PandocRegistry
 
@@ -198,10 +203,10 @@ def test_cache_serves_a_second_build_without_pandoc(tmp_path):
     bib.write_text(BIB, encoding="utf-8")
     cache_file = tmp_path / "cache.json"
     first = _registry(bib)
-    assert formatting.prefill_registry(first, ["alpha2020", "beta2021", "unknown"], DigestCache(cache_file)) == 2
+    assert prefill_registry(first, ["alpha2020", "beta2021", "unknown"], DigestCache(cache_file)) == 2
     assert "First title" in first._reference_cache["alpha2020"]
     second = _registry(bib)
-    assert formatting.prefill_registry(second, ["alpha2020", "beta2021"], DigestCache(cache_file)) == 0
+    assert prefill_registry(second, ["alpha2020", "beta2021"], DigestCache(cache_file)) == 0
     assert second._reference_cache == first._reference_cache
 
 
@@ -209,10 +214,10 @@ def test_editing_an_entry_reformats_only_that_entry(tmp_path):
     bib = tmp_path / "refs.bib"
     bib.write_text(BIB, encoding="utf-8")
     cache_file = tmp_path / "cache.json"
-    formatting.prefill_registry(_registry(bib), ["alpha2020", "beta2021"], DigestCache(cache_file))
+    prefill_registry(_registry(bib), ["alpha2020", "beta2021"], DigestCache(cache_file))
     bib.write_text(BIB.replace("First title", "Corrected title"), encoding="utf-8")
     registry = _registry(bib)
-    assert formatting.prefill_registry(registry, ["alpha2020", "beta2021"], DigestCache(cache_file)) == 1
+    assert prefill_registry(registry, ["alpha2020", "beta2021"], DigestCache(cache_file)) == 1
     assert "Corrected title" in registry._reference_cache["alpha2020"]
 
 
@@ -223,7 +228,7 @@ def test_pending_entries_read_as_pending_until_pandoc_is_done(tmp_path, monkeypa
     bib = tmp_path / "refs.bib"
     bib.write_text(BIB, encoding="utf-8")
     cache = DigestCache(tmp_path / "cache.json")
-    formatting.prefill_registry(_registry(bib), ["alpha2020"], cache)  # alpha2020 cached, beta2021 not
+    prefill_registry(_registry(bib), ["alpha2020"], cache)  # alpha2020 cached, beta2021 not
     release = threading.Event()
     run = formatting._format_with_pandoc
 
@@ -257,7 +262,7 @@ def test_a_pending_entry_left_by_a_failed_run_is_formatted_again(tmp_path, monke
             pending.finish()
     assert "alpha2020" not in registry._reference_cache, "a failed run leaves no PENDING behind"
     registry._reference_cache["alpha2020"] = formatting.PENDING  # as if the build had stopped before finish()
-    assert formatting.prefill_registry(registry, ["alpha2020"], DigestCache(None)) == 1
+    assert prefill_registry(registry, ["alpha2020"], DigestCache(None)) == 1
     assert "First title" in registry._reference_cache["alpha2020"]
 
 
@@ -266,7 +271,7 @@ def test_an_entry_pandoc_returns_nothing_for_leaves_the_registry(tmp_path, monke
     bib.write_text(BIB, encoding="utf-8")
     monkeypatch.setattr(formatting, "_format_with_pandoc", lambda registry, keys: {"alpha2020": "Doe J. Text."})
     registry = _registry(bib)
-    assert formatting.prefill_registry(registry, ["alpha2020", "beta2021"], DigestCache(None)) == 2
+    assert prefill_registry(registry, ["alpha2020", "beta2021"], DigestCache(None)) == 2
     assert registry._reference_cache == {"alpha2020": "Doe J. Text."}
 
 

@@ -187,11 +187,3 @@ class PendingFormat:
         for key in self.missing:
             if texts.get(key) == PENDING:
                 del texts[key]
-
-
-def prefill_registry(registry, keys: Iterable[str], cache: DigestCache) -> int:
-    """Put formatted text for `keys` into a mkdocs-bibtex PandocRegistry, at once.
-
-    Returns how many entries had to go through pandoc (0 on a warm cache).
-    """
-    return PendingFormat(registry, keys, cache).finish()

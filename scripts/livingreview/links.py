@@ -19,7 +19,6 @@ data:...), `//host` links and text fragments (#:~:text=) are not checked here.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import os
 import posixpath
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from livingreview.digest_cache import DigestCache
+from livingreview.digest_cache import DigestCache, kept_or_made
 from livingreview.findings import Finding
 from livingreview.mkdocs_yaml import load_mkdocs_yaml
 
@@ -105,14 +104,7 @@ def broken_links(site: Path, base_path: str = "", kept: DigestCache | None = Non
 def _scan_file(path: Path, kept: DigestCache | None) -> tuple[set[str], list[tuple[int, str]]]:
     """scan_html of a file, or what it gave for the same text before (an unchanged page)."""
     data = path.read_bytes()
-    if kept is None:
-        return scan_html(data.decode("utf-8", errors="replace"))
-    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
-    found = kept.get(digest)
-    if found is None:
-        found = scan_html(data.decode("utf-8", errors="replace"))
-        kept.put(digest, found)
-    return found
+    return kept_or_made(kept, [data], lambda: scan_html(data.decode("utf-8", errors="replace")))
 
 
 def scan_html(text: str) -> tuple[set[str], list[tuple[int, str]]]:

@@ -61,7 +61,6 @@ def parse_in_background(files: list[str]) -> bool:
     _background = subprocess.Popen([sys.executable, "-m", __name__, str(folder), *todo],
                                    env={**os.environ, "PYTHONPATH": path},
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    atexit.register(_wait_for_background)  # a build stopped by the checks leaves no child writing behind it
     return True
 
 
@@ -73,6 +72,9 @@ def _wait_for_background() -> None:
         except subprocess.TimeoutExpired:
             _background.kill()  # the caller parses by itself
         _background = None
+
+
+atexit.register(_wait_for_background)  # a build stopped by the checks leaves no child writing behind it
 
 
 def main(argv: list[str]) -> int:
