@@ -15,14 +15,16 @@ from typing import Iterable
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.pages import Page
 
 from livingreview.checks.cache import cached_checks
 from livingreview.digest_cache import DigestCache
 from livingreview.findings import Finding
 from livingreview.formatting import batching_enabled
-from livingreview.links import check_site
+from livingreview.links import check_site, scan_ahead
 
 log = get_plugin_logger(__name__)
+_kept_scans: DigestCache | None = None  # this build's (on_pre_build)
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -49,13 +51,23 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def on_pre_build(*, config: MkDocsConfig) -> None:
+    # The ids and links of unchanged pages are kept (LIVINGREVIEW_NO_BATCH=1 turns the build's caches off).
+    global _kept_scans
+    _kept_scans = DigestCache(_root(config) / ".cache" / "links.pickle") if batching_enabled() else None
+
+
+@event_priority(-200)  # the page as written
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> None:
+    if _kept_scans is not None:  # as MkDocs writes it (a page written otherwise is scanned after the build)
+        scan_ahead(_kept_scans, output.encode("utf-8", errors="xmlcharrefreplace"))
+
+
 @event_priority(-200)  # after every other plugin and hook has written its files (hook_reader fixes the print page at -100)
 def on_post_build(*, config: MkDocsConfig) -> None:
-    # The ids and links of unchanged pages are kept (LIVINGREVIEW_NO_BATCH=1 turns the build's caches off).
-    kept = DigestCache(_root(config) / ".cache" / "links.pickle") if batching_enabled() else None
-    _log(check_site(Path(config.site_dir), _root(config), config.site_url, kept))
-    if kept is not None:
-        kept.save()
+    _log(check_site(Path(config.site_dir), _root(config), config.site_url, _kept_scans))
+    if _kept_scans is not None:
+        _kept_scans.save()
 
 
 # End definition of MkDocs hooks

@@ -77,21 +77,19 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
         def make() -> tuple[str, dict[str, str]]:
             entries = bibliography.load_bibliography(bib_files, root).by_key()
-            slots = HtmlSlots()
-            to_html = ShortMarkdown.for_site(abbreviations, root / ".cache" / "evidence-map-html.json")
-            generated = evidence_map.evidence_map_markdown(list(entries.values()), references, references_url,
-                                                           slots, to_html)
-            to_html.save()
-            return generated, slots.blocks
+            return evidence_map.evidence_map_markdown(list(entries.values()), references, references_url)
 
-        # Made from the bibliography's files, the two links and the glossary: kept while they are unchanged.
+        # Made from the bibliography's files and the two links: kept while they are unchanged.
         kept = DigestCache(root / ".cache" / "evidence-map.pickle") if batching_enabled() else None
-        inputs = [references, references_url, repr(sorted((a.term, a.meaning) for a in abbreviations)),
+        inputs = [references, references_url,
                   *(part for path in bib_files for part in (str(path.relative_to(root)), path.read_bytes()))]
-        generated, blocks = kept_or_made(kept, inputs, make)
+        generated, lists = kept_or_made(kept, inputs, make)
         if kept is not None:
             kept.save()
-        _state.setdefault("slots", {})[page.file.src_uri] = HtmlSlots(dict(blocks))
+        # The lists are converted at on_page_context, by the helper process meanwhile if there is much to do.
+        to_html = ShortMarkdown.for_site(abbreviations, root / ".cache" / "evidence-map-html.json")
+        to_html.convert_ahead(lists.values())
+        _state.setdefault("lists", {})[page.file.src_uri] = lists, to_html
         markdown = markdown.replace(evidence_map.MARKER, generated)
     return markdown
 
@@ -99,9 +97,11 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 @event_priority(90)  # after hook_references (100) has put the references in, before search (0) indexes the page
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
     html = page.content
-    slots = _state.get("slots", {}).pop(page.file.src_uri, None)
-    if slots is not None:
-        html = slots.fill(html)
+    lists = _state.get("lists", {}).pop(page.file.src_uri, None)
+    if lists is not None:
+        markdown_lists, to_html = lists
+        html = HtmlSlots({HtmlSlots.slot(name): to_html(text) for name, text in markdown_lists.items()}).fill(html)
+        to_html.save()
     html = glossary.focusable_first_abbreviations(html)
     # print-site keeps each page's HTML as `page.html` for its combined page, but
     # it takes it at on_page_content, before the references are in: give it the final HTML, with

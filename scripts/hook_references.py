@@ -19,6 +19,7 @@ from mkdocs.structure.pages import Page
 
 from livingreview import bibliography, code_guard, formatting, glossary, render
 from livingreview.digest_cache import DigestCache
+from livingreview.formatting import clean_reference_text
 from livingreview.markers import ANNOTATED_BIBLIOGRAPHY
 from livingreview.project import find_csl
 from livingreview.short_markdown import ShortMarkdown
@@ -90,11 +91,24 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return files
 
 
-def _finish_formatting() -> None:
+def _finish_formatting(config: MkDocsConfig) -> None:
     pending, wanted = _state.pop("pending", (None, 0))
     if pending is not None:
         formatted = pending.finish()
         log.debug("formatted %d entries with pandoc, %d from cache", formatted, wanted - formatted)
+        _convert_ahead(config.plugins["bibtex"].registry._reference_cache)
+
+
+def _convert_ahead(texts: dict[str, str]) -> None:
+    """Every reference text and annotation the pages will convert, in the order they are written
+    (that of on_page_markdown), to ShortMarkdown's convert_ahead."""
+    wanted: list[str] = []
+    for uri, footnotes in _state["footnotes"].items():
+        wanted += [clean_reference_text(texts.get(key, "") if text == formatting.PENDING else text)
+                   for key, text in footnotes.items()]
+        if uri in _state["annotated"]:
+            wanted += _state["annotated"][uri].markdown_texts(lambda key: texts.get(key, ""))
+    _state["to_html"].convert_ahead(wanted)
 
 
 @event_priority(-100)  # after mkdocs-bibtex has written the footnotes
@@ -127,7 +141,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 @event_priority(100)  # before the search plugin (0) indexes the page and hook_reader (90) finishes it
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
     # The pages' Markdown was converted while pandoc ran; the first page to be written waits for it.
-    _finish_formatting()
+    _finish_formatting(config)
     texts = config.plugins["bibtex"].registry._reference_cache
     entries, to_html = _state["entries"], _state["to_html"]
 
@@ -148,7 +162,7 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    _finish_formatting()  # a site without pages still saves what pandoc formatted
+    _finish_formatting(config)  # a site without pages still saves what pandoc formatted
     _state["to_html"].save()  # the HTML of references and annotations, for the next build
 
 

@@ -17,6 +17,9 @@
   environment the theme makes gets Jinja's own bytecode cache, kept in
   .cache/jinja/ and keyed by each template's name and source, so an edited
   template is compiled afresh.
+- A page's search entries and its ids and links (for the link check) are pure
+  work on its HTML: a build with many pages to do (a cold one) has
+  livingreview.offload's helper process make them, on the core pandoc has left.
 
 LIVINGREVIEW_NO_BATCH=1 switches all of these off, together with the batched formatting.
 """
@@ -31,7 +34,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.theme import Theme
 
-from livingreview import formatting, parse_cache, print_site_links, pybtex_cache, search_cache
+from livingreview import formatting, offload, parse_cache, print_site_links, pybtex_cache, search_cache
 
 def _cache(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent / ".cache"
@@ -43,6 +46,7 @@ def _cache(config: MkDocsConfig) -> Path:
 @event_priority(200)  # before the checks (110), hook_references (100) and mkdocs-bibtex read bib/
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     enabled = formatting.batching_enabled()
+    offload.new_build(enabled)
     parse_cache.enable_disk(_cache(config) / "parsed" if enabled else None)
     pybtex_cache.reuse_parsed_bib_files(enabled)
     if enabled:  # on another core while the checks run

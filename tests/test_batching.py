@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -48,13 +49,36 @@ def _build(project: Path, site: Path, env: dict[str, str] | None = None) -> Path
     return site
 
 
+# A build in which all the work livingreview.offload can take goes to its helper process; prints what it did.
+OFFLOAD_PROBE = """
+import json, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from livingreview import offload
+build(load_config(site_dir=sys.argv[1]))
+print(json.dumps(offload.answered()))
+"""
+
+
+def _offloaded_build(project: Path, site: Path) -> dict[str, int]:
+    """A cold build with no in-place budget (LIVINGREVIEW_OFFLOAD_AFTER=0); .cache/ removed after it."""
+    result = subprocess.run([sys.executable, "-c", OFFLOAD_PROBE, str(site)], cwd=project, capture_output=True,
+                            text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "LIVINGREVIEW_OFFLOAD_AFTER": "0",
+                                            "PYTHONPATH": str(project / "scripts")})
+    assert result.returncode == 0, result.stderr[-3000:]
+    shutil.rmtree(project / ".cache")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 @pytest.fixture(scope="module")
 def synthetic_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A small synthetic review (real pages and entries plus generated ones), built three ways."""
+    """A small synthetic review (real pages and entries plus generated ones), built four ways."""
     base = tmp_path_factory.mktemp("batching")
     review = make_review(base / "review", pages=30, entries=150, cites_per_page=6)
     return {
         "project": review.root,
+        "offload calls": _offloaded_build(review.root, base / "offloaded"),
+        "offloaded": base / "offloaded",
         "cold": _build(review.root, base / "cold"),
         "warm": _build(review.root, base / "warm"),  # .cache/ from the cold build
         "unbatched": _build(review.root, base / "unbatched", NO_BATCH),
@@ -65,6 +89,16 @@ def synthetic_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
 def test_synthetic_review_batched_equals_unbatched(synthetic_builds):
     """One pandoc run with only the cited entries renders exactly what the plugin renders page by page."""
     assert_same_site(synthetic_builds["cold"], synthetic_builds["unbatched"])
+
+
+@pytest.mark.slow
+def test_work_done_in_the_helper_process_builds_the_same_site(synthetic_builds):
+    """Search entries, link scans and reference HTML made in the helper process change nothing."""
+    calls = synthetic_builds["offload calls"]
+    for function in ("livingreview.search_cache.entries_of", "livingreview.links.scan_html",
+                     "livingreview.short_markdown.convert_all"):
+        assert calls.get(function), f"{function} never ran in the helper process: {calls}"
+    assert_same_site(synthetic_builds["offloaded"], synthetic_builds["unbatched"])
 
 
 @pytest.mark.slow
@@ -486,3 +520,23 @@ def test_a_failed_background_parse_leaves_the_parse_to_the_plugin(tmp_path, monk
     monkeypatch.setenv("PYTHONPATH", "")
     assert pybtex_cache.parse_in_background([str(bib)])
     assert "alpha2020" in pybtex_cache.kept_parse_file(str(bib)).entries
+
+
+def test_fields_no_style_can_print_are_left_out_of_pandocs_input(tmp_path):
+    """pandoc's BibTeX reader drops the project's own fields and maps annote and keywords to CSL variables
+    that only a style naming them prints: those are left out for AMA, kept for a style that prints them."""
+    import pypandoc
+
+    bib = tmp_path / "one.bib"
+    bib.write_text('@article{k, author = "Doe, J", title = "T", year = "2020", annote = "A note",\n'
+                   ' keywords = "site:lung", verification = "verified", verification_source = "PubMed",\n'
+                   ' verification_date = "2026-11-01", listed = "yes", missing = "doi"}\n', encoding="utf-8")
+    [item] = json.loads(pypandoc.convert_file(str(bib), "csljson", format="bibtex"))
+    assert item["annote"] == "A note" and item["keyword"] == "site:lung"
+    assert not {f.replace("_", "-") for f in formatting.DROPPED_BY_PANDOC} & {k.lower() for k in item}
+    assert not set(formatting.DROPPED_BY_PANDOC).intersection(item), f"pandoc now reads them: {item}"
+    assert formatting.unprinted_fields(AMA) == formatting.DROPPED_BY_PANDOC | {"annote", "keywords"}
+    printing = tmp_path / "printing.csl"
+    printing.write_text(Path(AMA).read_text(encoding="utf-8").replace(
+        '<bibliography', '<macro name="n"><text variable="annote"/></macro>\n<bibliography', 1), encoding="utf-8")
+    assert formatting.unprinted_fields(str(printing)) == formatting.DROPPED_BY_PANDOC | {"keywords"}

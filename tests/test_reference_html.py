@@ -160,3 +160,38 @@ def test_plain_text_shortcut_gives_what_markdown_gives(text):
     fast = ShortMarkdown(GLOSSARY)
     slow = markdown.Markdown(extensions=["abbr"], extension_configs={"abbr": {"glossary": GLOSSARY}})
     assert fast(text) == slow.convert(text)
+
+
+def test_the_helper_process_converts_as_short_markdown_does(monkeypatch):
+    """convert_all (run in the helper) rebuilds the Markdown set-up from the fingerprint: the site's whole
+    glossary and texts using it give the same HTML as ShortMarkdown itself."""
+    from livingreview import glossary, offload
+    from livingreview.short_markdown import convert_all
+
+    abbreviations = {a.term: a.meaning for a in glossary.load_abbreviations()[0]}
+    assert len(abbreviations) > 10
+    texts = [f"A *{term}* study of {term}s and {term}-based [{term}](https://e.org/{term}) planning."
+             for term in abbreviations] + list(TEXTS.values())
+    short = ShortMarkdown(abbreviations)
+    assert convert_all(short._fingerprint, texts) == [short(text) for text in texts]
+    # convert_ahead promises those texts; the page then takes what the helper made.
+    promised = []
+    monkeypatch.setattr(offload, "wanted", lambda cost: True)
+    monkeypatch.setattr(offload, "submit_each",
+                        lambda function, *args, count, cost: promised.append(args[1]) or [None] * count)
+    ahead = ShortMarkdown(abbreviations)
+    ahead.convert_ahead(texts + ["Plain text needs no Markdown"], chunk=7)
+    assert sorted(t for chunk in promised for t in chunk) == sorted(set(texts)), "plain texts are not sent"
+    assert promised[0] == texts[-(len(texts) % 7 or 7):], "the last chunk goes first"
+
+
+def test_annotated_bibliography_names_every_text_it_converts():
+    """markdown_texts (what a cold build converts ahead) is what fill converts, in its order."""
+    entries = [entry("doe2020"), entry("roe2019", keywords="site:lung, site:prostate, tech:radiomics, type:trial",
+                                       annote="", verification_source="")]
+    annotated = render.annotated_bibliography(entries)
+    converted: list[str] = []
+    annotated.fill(page_markdown().convert(annotated.markdown), TEXTS.get,
+                   lambda text: converted.append(text) or ShortMarkdown(GLOSSARY)(text))
+    assert converted == annotated.markdown_texts(TEXTS.get)
+    assert len(converted) == 4  # doe2020: reference, annotation, source; roe2019: its reference only

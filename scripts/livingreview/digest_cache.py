@@ -7,11 +7,13 @@ import hashlib
 import json
 import pickle
 from pathlib import Path
+from concurrent.futures import Future
 from typing import Any, Callable, Iterable, TypeVar
 
 T = TypeVar("T")
 PACKAGE = Path(__file__).resolve().parent  # scripts/livingreview
 
+from livingreview import offload
 from livingreview.atomic import write_cache
 
 
@@ -22,7 +24,9 @@ class DigestCache:
     `save` keeps what was asked for or added since the file was read (what the
     build still uses), so entries of edited or removed texts do not pile up,
     unless told the build asked for only part of what it uses (`prune=False`);
-    it writes only when that changes the file.
+    it writes only when that changes the file. A value can be promised (`promise`):
+    made elsewhere (in livingreview.offload's helper process), it is taken when
+    first asked for if it is ready by then; if not, the asker makes it.
     """
 
     def __init__(self, path: Path | None):
@@ -38,10 +42,32 @@ class DigestCache:
             self.data = data if isinstance(data, dict) else {}  # a damaged cache is rebuilt, never trusted
         self._used: set[str] = set()
         self._dirty = False
+        self._promised: dict[str, Future] = {}
 
     def get(self, digest: str) -> Any:
         self._used.add(digest)
+        promised = self._promised.pop(digest, None)
+        if promised is not None and promised.done() and digest not in self.data:
+            value = offload.result(promised, lambda: None)  # not ready or failed: the asker makes it
+            if value is not None:
+                self.put(digest, value)
         return self.data.get(digest)
+
+    def get_or_make(self, digest: str, make: Callable[[], T]) -> T:
+        """The value for `digest`, made (and kept) if there is none."""
+        value = self.get(digest)
+        if value is None:
+            value = make()
+            self.put(digest, value)
+        return value
+
+    def has(self, digest: str) -> bool:
+        """Whether a value is kept or promised for `digest` (without counting it as used)."""
+        return digest in self.data or digest in self._promised
+
+    def promise(self, digest: str, future: Future) -> None:
+        """The value for `digest` is what `future` returns; unused if nobody asks for it."""
+        self._promised[digest] = future
 
     def put(self, digest: str, value: Any) -> None:
         self._used.add(digest)
@@ -76,17 +102,15 @@ def code_digest() -> bytes:
     return digest.digest()
 
 
-def kept_or_made(kept: DigestCache | None, inputs: Iterable[str | bytes], make: Callable[[], T]) -> T:
-    """make(), or what it returned before for the same inputs and package code (kept=None: always make())."""
-    if kept is None:
-        return make()
+def digest_of(inputs: Iterable[str | bytes]) -> str:
+    """The key kept_or_made keeps a value under: the inputs' digest and the package code's."""
     digest = hashlib.sha256(code_digest())
     for part in inputs:
         data = part.encode("utf-8") if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big") + data)
-    key = digest.hexdigest()
-    value = kept.get(key)
-    if value is None:
-        value = make()
-        kept.put(key, value)
-    return value
+    return digest.hexdigest()
+
+
+def kept_or_made(kept: DigestCache | None, inputs: Iterable[str | bytes], make: Callable[[], T]) -> T:
+    """make(), or what it returned before for the same inputs and package code (kept=None: always make())."""
+    return make() if kept is None else kept.get_or_make(digest_of(inputs), make)

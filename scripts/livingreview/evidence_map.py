@@ -26,7 +26,6 @@ import html
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable
 
 from livingreview import markers
 from livingreview.bibliography import Entry
@@ -116,9 +115,9 @@ def _count_cell(count: int, target: str, label: str) -> str:
             f'aria-label="{html.escape(label, quote=True)}">{count}</a></td>')
 
 
-def map_table(entries: list[Entry]) -> str:
-    """The site x technology table as one raw HTML block (no blank line inside)."""
-    grid = cells(entries)
+def map_table(entries: list[Entry], grid: dict[tuple[str, str], list[Entry]] | None = None) -> str:
+    """The site x technology table as one raw HTML block (no blank line inside); `grid`: cells(entries)."""
+    grid = cells(entries) if grid is None else grid
     head = ['<th scope="col">Cancer site</th>']
     # Column headings are set vertically by the stylesheet (span), so that ten columns fit.
     head += [f'<th scope="col"><span>{html.escape(t.heading)}</span></th>' for t in TECHS]
@@ -162,14 +161,16 @@ def entry_item(entry: Entry, references_url: str) -> str:
     return f"- [{short_label(entry)}]({references_url}#ref-{entry.key}): {title}{end}"
 
 
-def cell_lists(entries: list[Entry], references_url: str, slots: HtmlSlots, to_html: Callable[[str], str]) -> str:
-    """Markdown: per site a heading, per non-empty cell a sub-heading and a slot for its list.
+def cell_lists(entries: list[Entry], references_url: str, lists: dict[str, str],
+               grid: dict[tuple[str, str], list[Entry]] | None = None) -> str:
+    """Markdown: per site a heading, per non-empty cell a sub-heading and a slot (HtmlSlots) for its list.
 
-    The lists (a Markdown list per cell, linking to `references_url`) are
-    converted by `to_html` and go into `slots`: at 3,000 entries, converting
-    them with the page took half a second.
+    Each cell's list (Markdown, linking to `references_url`) goes into `lists`
+    under its slot's name, to be converted apart from the page and put in the
+    slot after the page's conversion: at 3,000 entries, converting them with
+    the page took half a second. `grid`: cells(entries).
     """
-    grid = cells(entries)
+    grid = cells(entries) if grid is None else grid
     lines: list[str] = []
     for site in SITES:
         members = site_entries(entries, site)
@@ -181,9 +182,9 @@ def cell_lists(entries: list[Entry], references_url: str, slots: HtmlSlots, to_h
             if not found:
                 continue
             cell = cell_id(site.slug, tech.slug)
-            items = "\n".join(entry_item(e, references_url) for e in _sorted(found))
-            lines += [f"#### {site.heading}: {tech.phrase} {{#{cell}}}", "",
-                      slots.add(f"evidence map {cell}", to_html(items)), ""]
+            name = f"evidence map {cell}"
+            lists[name] = "\n".join(entry_item(e, references_url) for e in _sorted(found))
+            lines += [f"#### {site.heading}: {tech.phrase} {{#{cell}}}", "", HtmlSlots.slot(name), ""]
     return "\n".join(lines)
 
 
@@ -269,18 +270,20 @@ def year_chart(entries: list[Entry]) -> str:
                       "</figure>", table])
 
 
-def evidence_map_markdown(entries: list[Entry], references_page: str, references_url: str,
-                          slots: HtmlSlots, to_html: Callable[[str], str]) -> str:
-    """The whole generated part of the evidence map page; the entry lists go into `slots`.
+def evidence_map_markdown(entries: list[Entry], references_page: str,
+                          references_url: str) -> tuple[str, dict[str, str]]:
+    """The whole generated part of the evidence map page, and its entry lists by slot name (cell_lists).
 
     `references_page` is the annotated bibliography's path relative to the page
     (a Markdown link, checked and rewritten by MkDocs); `references_url` is its
-    URL relative to the page, for the lists' links (converted by `to_html`).
+    URL relative to the page, for the lists' links.
     """
+    grid = cells(entries)
+    lists: dict[str, str] = {}
     return "\n".join([
         "## Cancer site by technology {#site-by-technology}",
         "",
-        map_table(entries),
+        map_table(entries, grid),
         "",
         "## Entries by publication year {#by-year}",
         "",
@@ -291,5 +294,5 @@ def evidence_map_markdown(entries: list[Entry], references_page: str, references
         "Each list links to the entry's full reference, annotation and verification "
         "status in the [annotated bibliography](" + references_page + ").",
         "",
-        cell_lists(entries, references_url, slots, to_html),
-    ])
+        cell_lists(entries, references_url, lists, grid),
+    ]), lists

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from livingreview.digest_cache import DigestCache, kept_or_made
+from livingreview import offload
+from livingreview.digest_cache import DigestCache, digest_of, kept_or_made
 from livingreview.findings import Finding
 from livingreview.mkdocs_yaml import load_mkdocs_yaml
 
@@ -105,6 +106,18 @@ def _scan_file(path: Path, kept: DigestCache | None) -> tuple[set[str], list[tup
     """scan_html of a file, or what it gave for the same text before (an unchanged page)."""
     data = path.read_bytes()
     return kept_or_made(kept, [data], lambda: scan_html(data.decode("utf-8", errors="replace")))
+
+
+SCANNED_PER_SECOND = 50e6  # bytes of HTML scan_html reads per second, about (for offload)
+
+
+def scan_ahead(kept: DigestCache, page: bytes) -> None:
+    """Have the helper process scan a page about to be written, for check_site to find in `kept`
+    (a page written otherwise is scanned by check_site, as any other)."""
+    key = digest_of([page])
+    text = page.decode("utf-8", errors="replace")
+    if not kept.has(key) and (future := offload.submit(scan_html, text, cost=len(page) / SCANNED_PER_SECOND)):
+        kept.promise(key, future)
 
 
 def scan_html(text: str) -> tuple[set[str], list[tuple[int, str]]]:

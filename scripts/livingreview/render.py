@@ -115,6 +115,19 @@ class AnnotatedBibliography:
             slots.add(name, _group_html(members, shown, formatted, to_html))
         return slots.fill(page_html)
 
+    def markdown_texts(self, formatted: Callable[[str], str]) -> list[str]:
+        """The texts `fill` converts with to_html, in its order: each entry's reference, annotation and
+        verification source (for converting them ahead; a text missed here is converted in place)."""
+        texts: list[str] = []
+        entries = {e.key: e for _, members in self.groups for e in members}  # each once, in page order
+        for entry in entries.values():
+            texts.append(clean_reference_text(formatted(entry.key)))
+            if entry.get("annote"):
+                texts.append(entry.get("annote"))
+            if entry.get("verification_source"):
+                texts.append(html.escape(entry.get("verification_source")))
+        return texts
+
 
 def annotated_bibliography(entries: list[Entry]) -> AnnotatedBibliography:
     """Every entry once in full, grouped, with cross-links ("See ... above") where it appears again."""

@@ -7,10 +7,17 @@ Python-Markdown and the site's abbreviations (the `abbr` extension, as on the
 pages), and kept in a cache keyed by the text, the abbreviations, the
 Markdown version and this package's code, so a warm build converts nothing. Plain text (no markup, no
 abbreviation) is not converted at all: its HTML is the text in a paragraph.
+
+A cold build knows every text its pages will need once pandoc is done:
+`convert_ahead` hands them to livingreview.offload's helper process, which
+converts them with the same Markdown set-up (`convert_all`) from the last
+page's back; a page takes the helper's HTML when it is ready and converts a
+text itself when it is not.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -19,22 +26,42 @@ from typing import Iterable
 
 import markdown
 
-from livingreview.digest_cache import DigestCache, kept_or_made
+from livingreview import offload
+from livingreview.digest_cache import DigestCache, digest_of
 from livingreview.glossary import Abbreviation
 
+
+CONVERTED_PER_SECOND = 0.75e6  # characters of short Markdown converted per second, about (for offload)
 
 # Text that Markdown (core plus abbr) returns as one paragraph unchanged: it starts with a letter (no list,
 # heading or quote), holds no character any inline pattern or escaping acts on, and no control character.
 PLAIN = re.compile(r"[^\W\d_][^\\`*_\[\]!<>&#|~\x00-\x1f\x7f]*(?<=\S)")
 
 
+def _new_markdown(abbreviations: dict[str, str]) -> markdown.Markdown:
+    return markdown.Markdown(extensions=["abbr"], extension_configs={"abbr": {"glossary": abbreviations}})
+
+
+@functools.lru_cache(maxsize=2)
+def _markdown_for(fingerprint: str) -> markdown.Markdown:
+    return _new_markdown(dict(json.loads(fingerprint)))
+
+
+def convert_all(fingerprint: str, texts: list[str]) -> list[str]:
+    """Each text's HTML, as ShortMarkdown with the abbreviations of `fingerprint` converts it (the
+    helper process's work)."""
+    md = _markdown_for(fingerprint)
+    return [md.reset().convert(text) for text in texts]
+
+
 class ShortMarkdown:
     """Callable: Markdown text -> its HTML (block elements, e.g. one `<p>`)."""
 
     def __init__(self, abbreviations: dict[str, str], cache: DigestCache | None = None):
-        self._md = markdown.Markdown(extensions=["abbr"], extension_configs={"abbr": {"glossary": abbreviations}})
+        self._md = _new_markdown(abbreviations)
         self._fingerprint = json.dumps(sorted(abbreviations.items()))  # Markdown's version: in kept_or_made
         self._cache = cache or DigestCache(None)
+        self._keys: dict[str, str | None] = {}
         # The abbr extension's own pattern: a text using a term goes through Markdown.
         terms = "|".join(re.escape(term) for term in sorted(abbreviations, key=len, reverse=True))
         self._terms = re.compile(rf"\b(?:{terms})\b") if terms else None
@@ -44,10 +71,37 @@ class ShortMarkdown:
         """With the site's abbreviations (docs/includes/abbreviations.md), results kept in `cache_file`."""
         return cls({a.term: a.meaning for a in abbreviations}, DigestCache(cache_file))
 
+    def _key(self, text: str) -> str | None:
+        """The text's key in the cache, None for plain text (remembered: a build asks for most texts twice)."""
+        if text not in self._keys:
+            plain = PLAIN.fullmatch(text) and not (self._terms and self._terms.search(text))
+            self._keys[text] = None if plain else digest_of([self._fingerprint, text])
+        return self._keys[text]
+
     def __call__(self, text: str) -> str:
-        if PLAIN.fullmatch(text) and not (self._terms and self._terms.search(text)):
+        key = self._key(text)
+        if key is None:
             return f"<p>{text}</p>"  # what Markdown would return, without its 0.2 ms
-        return kept_or_made(self._cache, [self._fingerprint, text], lambda: self._md.reset().convert(text))
+        return self._cache.get_or_make(key, lambda: self._md.reset().convert(text))
+
+    def convert_ahead(self, texts: Iterable[str], chunk: int = 100) -> None:
+        """Have the helper process convert those of `texts` (in the order they will be asked for) that
+        Markdown must convert and nothing keeps, `chunk` texts per call, last ones first: the asker
+        converts the first ones itself meanwhile, and the two meet (a build with few gets none: see
+        offload)."""
+        todo: dict[str, str] = {}
+        for text in texts:
+            if (key := self._key(text)) is not None and not self._cache.has(key):
+                todo[key] = text
+        if not offload.wanted(sum(map(len, todo.values())) / CONVERTED_PER_SECOND):
+            return
+        items = list(todo.items())
+        for start in reversed(range(0, len(items), chunk)):
+            part = items[start:start + chunk]
+            futures = offload.submit_each(convert_all, self._fingerprint, [text for _, text in part],
+                                          count=len(part), cost=None)
+            for (key, _), future in zip(part, futures or ()):
+                self._cache.promise(key, future)
 
     def save(self) -> None:
         self._cache.save()

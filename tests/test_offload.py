@@ -1,0 +1,113 @@
+"""The helper process (livingreview.offload) and the promises a DigestCache takes from it.
+
+Whatever the helper does, the build's result must be what the work done in
+place gives: these tests check the helper is used only past the in-place
+budget, really runs elsewhere, and that a failed call, a dead helper or a
+result not ready in time all fall back to doing the work in place.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import Future
+
+import pytest
+
+from livingreview import offload
+from livingreview.digest_cache import DigestCache, digest_of, kept_or_made
+
+
+@pytest.fixture
+def helper(monkeypatch):
+    """A fresh helper state for each test (any helper it starts is closed after it)."""
+    monkeypatch.setattr(offload, "_helper", None)
+    monkeypatch.setattr(offload, "_cores", lambda: 2)
+    monkeypatch.delenv("LIVINGREVIEW_OFFLOAD_AFTER", raising=False)
+    offload.new_build(True)
+    yield offload
+    if offload._helper is not None:
+        offload._helper.close()
+
+
+def test_small_work_stays_in_place_and_large_work_goes_to_another_process(helper):
+    budget = offload.DEFAULT_AFTER
+    assert helper.submit(os.getpid, cost=budget / 2) is None
+    assert helper.submit(os.getpid, cost=budget / 2) is None  # exactly the budget: still in place
+    future = helper.submit(os.getpid, cost=0.001)
+    assert future is not None
+    assert future.result(timeout=60) != os.getpid()
+    assert helper.answered() == {"posix.getpid": 1}
+    helper.new_build(True)  # a new build starts with its budget again
+    assert helper.submit(os.getpid, cost=0.01) is None
+
+
+@pytest.mark.parametrize("why", ["switched off", "one core", "budget from the environment"])
+def test_no_helper_when_off_on_one_core_or_below_a_set_budget(helper, monkeypatch, why):
+    if why == "switched off":
+        helper.new_build(False)
+    elif why == "one core":
+        monkeypatch.setattr(offload, "_cores", lambda: 1)
+    else:
+        monkeypatch.setenv("LIVINGREVIEW_OFFLOAD_AFTER", str(10 ** 9))
+    assert helper.submit(os.getpid, cost=100) is None
+    assert helper._helper is None, "no process should have been started"
+
+
+def test_a_failed_call_is_computed_in_place(helper):
+    future = helper.submit(int, "not a number", cost=100)
+    assert future is not None
+    with pytest.raises(RuntimeError, match="builtins.int failed: ValueError"):
+        future.result(timeout=60)
+    assert helper.result(future, lambda: 7) == 7
+    assert helper.result(None, lambda: 8) == 8  # no helper: in place
+
+
+def test_an_argument_that_does_not_pickle_fails_that_call_only(helper):
+    bad = helper.submit(len, [lambda: None], cost=100)
+    good = helper.submit(len, [1, 2, 3], cost=100)
+    assert helper.result(bad, lambda: "in place") == "in place"
+    assert good.result(timeout=60) == 3
+
+
+def test_submit_each_gives_one_future_per_value(helper):
+    assert helper.wanted(100)
+    parts = helper.submit_each(sorted, [3, 1, 2], count=3, cost=None)
+    assert [p.result(timeout=60) for p in parts] == [1, 2, 3]
+    wrong = helper.submit_each(sorted, [3, 1, 2], count=2, cost=None)
+    for part in wrong:
+        with pytest.raises(RuntimeError, match="returned 3 values, not 2"):
+            part.result(timeout=60)
+
+
+def test_a_dead_helper_fails_what_it_owed_and_takes_no_more(helper):
+    slow = helper.submit(time.sleep, 30, cost=100)
+    helper._helper.process.kill()
+    assert helper.result(slow, lambda: "in place") == "in place"
+    assert helper.submit(os.getpid, cost=100) is None, "no second helper in the same process"
+
+
+def test_a_ready_promise_is_taken_and_one_not_ready_is_made_in_place(tmp_path):
+    kept = DigestCache(tmp_path / "kept.json")
+    made: list[str] = []
+
+    def make(text: str) -> str:
+        made.append(text)
+        return text.upper()
+
+    ready, pending, failed = Future(), Future(), Future()
+    ready.set_result("FROM THE HELPER")
+    failed.set_exception(RuntimeError("helper died"))
+    for text, future in (("ready", ready), ("pending", pending), ("failed", failed), ("unasked", ready)):
+        key = digest_of([text])
+        assert not kept.has(key)
+        kept.promise(key, future)
+        assert kept.has(key)
+    assert kept_or_made(kept, ["ready"], lambda: make("ready")) == "FROM THE HELPER"
+    assert kept_or_made(kept, ["pending"], lambda: make("pending")) == "PENDING"
+    assert kept_or_made(kept, ["failed"], lambda: make("failed")) == "FAILED"
+    assert made == ["pending", "failed"]
+    pending.set_result("too late")  # the value made in place stays
+    assert kept_or_made(kept, ["pending"], lambda: make("again")) == "PENDING"
+    kept.save()
+    assert len(DigestCache(tmp_path / "kept.json").data) == 3, "a promise nobody asked for is not kept"
