@@ -59,8 +59,8 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
 
 @event_priority(-200)  # the page as written
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> None:
-    if _kept_scans is not None:  # as MkDocs writes it (a page written otherwise is scanned after the build)
-        scan_ahead(_kept_scans, output.encode("utf-8", errors="xmlcharrefreplace"))
+    if _kept_scans is not None:
+        scan_ahead(_kept_scans, output)
 
 
 @event_priority(-200)  # after every other plugin and hook has written its files (hook_reader fixes the print page at -100)

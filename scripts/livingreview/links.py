@@ -111,12 +111,15 @@ def _scan_file(path: Path, kept: DigestCache | None) -> tuple[set[str], list[tup
 SCANNED_PER_SECOND = 50e6  # bytes of HTML scan_html reads per second, about (for offload)
 
 
-def scan_ahead(kept: DigestCache, page: bytes) -> None:
-    """Have the helper process scan a page about to be written, for check_site to find in `kept`
-    (a page written otherwise is scanned by check_site, as any other)."""
-    key = digest_of([page])
-    text = page.decode("utf-8", errors="replace")
-    if not kept.has(key) and (future := offload.submit(scan_html, text, cost=len(page) / SCANNED_PER_SECOND)):
+def scan_ahead(kept: DigestCache, page: str) -> None:
+    """Have the helper process scan a page MkDocs is about to write, for check_site to find in `kept` (a
+    page written otherwise is scanned by check_site, as any other)."""
+    data = page.encode("utf-8", errors="xmlcharrefreplace")  # the bytes MkDocs writes, as _scan_file reads them
+    key = digest_of([data])
+    if kept.has(key):
+        return
+    text = data.decode("utf-8", errors="replace")
+    if future := offload.submit(scan_html, text, cost=len(data) / SCANNED_PER_SECOND):
         kept.promise(key, future)
 
 
