@@ -21,10 +21,11 @@ from livingreview.checks.cache import cached_checks
 from livingreview.digest_cache import DigestCache
 from livingreview.findings import Finding
 from livingreview.formatting import batching_enabled
-from livingreview.links import check_site, scan_ahead
+from livingreview.links import ScanAhead, check_site
 
 log = get_plugin_logger(__name__)
 _kept_scans: DigestCache | None = None  # this build's (on_pre_build)
+_scan_ahead: ScanAhead | None = None
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -53,14 +54,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_pre_build(*, config: MkDocsConfig) -> None:
     # The ids and links of unchanged pages are kept (LIVINGREVIEW_NO_BATCH=1 turns the build's caches off).
-    global _kept_scans
+    global _kept_scans, _scan_ahead
     _kept_scans = DigestCache(_root(config) / ".cache" / "links.pickle") if batching_enabled() else None
+    _scan_ahead = ScanAhead(_kept_scans) if _kept_scans is not None else None
 
 
 @event_priority(-200)  # the page as written
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> None:
-    if _kept_scans is not None:
-        scan_ahead(_kept_scans, output)
+    if _scan_ahead is not None:
+        _scan_ahead(output)
 
 
 @event_priority(-200)  # after every other plugin and hook has written its files (hook_reader fixes the print page at -100)

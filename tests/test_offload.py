@@ -111,3 +111,30 @@ def test_a_ready_promise_is_taken_and_one_not_ready_is_made_in_place(tmp_path):
     assert kept_or_made(kept, ["pending"], lambda: make("again")) == "PENDING"
     kept.save()
     assert len(DigestCache(tmp_path / "kept.json").data) == 3, "a promise nobody asked for is not kept"
+
+
+def test_scan_ahead_sends_unknown_pages_and_stops_in_a_warm_build(tmp_path, monkeypatch):
+    from livingreview import links
+
+    sent: list[str] = []
+
+    def submit(function, text, cost):
+        sent.append(text)
+        future: Future = Future()
+        future.set_result(function(text))
+        return future
+
+    monkeypatch.setattr(offload, "submit", submit)
+    kept = DigestCache(tmp_path / "links.pickle")
+    known = [f'<a href="#p{i}" id="p{i}">{i}</a>' for i in range(4)]
+    for page in known:
+        kept.put(digest_of([page.encode()]), links.scan_html(page))
+    ahead = links.ScanAhead(kept, give_up=3)
+    ahead(known[0])
+    ahead("<p id='new'>new</p>")  # unknown: sent, and its scan promised to check_site
+    assert sent == ["<p id='new'>new</p>"]
+    assert kept_or_made(kept, [b"<p id='new'>new</p>"], lambda: pytest.fail("not taken")) == ({"new"}, [])
+    for page in known[1:]:
+        ahead(page)  # three known pages in a row: a warm build
+    ahead("<p id='late'>late</p>")
+    assert sent == ["<p id='new'>new</p>"], "a warm build stops scanning ahead"

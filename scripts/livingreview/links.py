@@ -111,16 +111,26 @@ def _scan_file(path: Path, kept: DigestCache | None) -> tuple[set[str], list[tup
 SCANNED_PER_SECOND = 50e6  # bytes of HTML scan_html reads per second, about (for offload)
 
 
-def scan_ahead(kept: DigestCache, page: str) -> None:
-    """Have the helper process scan a page MkDocs is about to write, for check_site to find in `kept` (a
-    page written otherwise is scanned by check_site, as any other)."""
-    data = page.encode("utf-8", errors="xmlcharrefreplace")  # the bytes MkDocs writes, as _scan_file reads them
-    key = digest_of([data])
-    if kept.has(key):
-        return
-    text = data.decode("utf-8", errors="replace")
-    if future := offload.submit(scan_html, text, cost=len(data) / SCANNED_PER_SECOND):
-        kept.promise(key, future)
+class ScanAhead:
+    """Has the helper process scan each page MkDocs is about to write, for check_site to find in `kept`
+    (a page written otherwise is scanned by check_site, as any other). A build whose pages keep being
+    found in `kept` (a warm one) stops looking after `give_up` in a row: check_site reads them anyway."""
+
+    def __init__(self, kept: DigestCache, give_up: int = 20):
+        self.kept, self.give_up, self.found = kept, give_up, 0
+
+    def __call__(self, page: str) -> None:
+        if self.found >= self.give_up:
+            return
+        data = page.encode("utf-8", errors="xmlcharrefreplace")  # the bytes MkDocs writes, as _scan_file reads
+        key = digest_of([data])
+        if self.kept.has(key):
+            self.found += 1
+            return
+        self.found = 0
+        text = data.decode("utf-8", errors="replace")
+        if future := offload.submit(scan_html, text, cost=len(data) / SCANNED_PER_SECOND):
+            self.kept.promise(key, future)
 
 
 def scan_html(text: str) -> tuple[set[str], list[tuple[int, str]]]:
