@@ -20,7 +20,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from livingreview import bibliography, evidence_map, glossary, print_page
+from livingreview import bibliography, evidence_map, glossary, print_page, print_site_links
 from livingreview.digest_cache import DigestCache, kept_or_made
 from livingreview.formatting import batching_enabled
 from livingreview.html_slots import HtmlSlots
@@ -111,6 +111,12 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
             _state["notice"] = config.theme.get_env().get_template(print_page.NOTICE_TEMPLATE)
         notice = _state["notice"].render(page=page, config=config)
         page.html = print_page.with_notice(html, notice, page.title or "")
+        if print_site_links.as_rendered(page.html, page.meta.get("tags")):  # rewritten for the print page now
+            if "heading numbers" not in _state:
+                _state["heading numbers"] = print_site_links.heading_numbers(
+                    config.plugins["print-site"].renderer._get_items())
+            print_site_links.rewrite_ahead(page.html, page.url, config.use_directory_urls,
+                                           _state["heading numbers"].get(page.file.src_uri))
     page.content = html
     return context
 

@@ -50,17 +50,25 @@ def _build(project: Path, site: Path, env: dict[str, str] | None = None) -> Path
 
 
 # A build in which all the work livingreview.offload can take goes to its helper process; prints what it did.
+# Also counts, per cache file, the values asked for that had been promised (the guessed key was right).
 OFFLOAD_PROBE = """
-import json, sys
+import collections, json, sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from livingreview import offload
+from livingreview import digest_cache, offload
+asked = collections.Counter()
+get = digest_cache.DigestCache.get
+def counting_get(self, digest):
+    if digest in self._promised:
+        asked[self.path.name if self.path else ""] += 1
+    return get(self, digest)
+digest_cache.DigestCache.get = counting_get
 build(load_config(site_dir=sys.argv[1]))
-print(json.dumps(offload.answered()))
+print(json.dumps({"answered": offload.answered(), "asked": asked}))
 """
 
 
-def _offloaded_build(project: Path, site: Path) -> dict[str, int]:
+def _offloaded_build(project: Path, site: Path) -> dict[str, dict[str, int]]:
     """A cold build with no in-place budget (LIVINGREVIEW_OFFLOAD_AFTER=0); .cache/ removed after it."""
     result = subprocess.run([sys.executable, "-c", OFFLOAD_PROBE, str(site)], cwd=project, capture_output=True,
                             text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "LIVINGREVIEW_OFFLOAD_AFTER": "0",
@@ -94,10 +102,13 @@ def test_synthetic_review_batched_equals_unbatched(synthetic_builds):
 @pytest.mark.slow
 def test_work_done_in_the_helper_process_builds_the_same_site(synthetic_builds):
     """Search entries, link scans and reference HTML made in the helper process change nothing."""
-    calls = synthetic_builds["offload calls"]
+    calls, asked = synthetic_builds["offload calls"]["answered"], synthetic_builds["offload calls"]["asked"]
     for function in ("livingreview.search_cache.entries_of", "livingreview.links.scan_html",
-                     "livingreview.short_markdown.convert_all"):
+                     "livingreview.short_markdown.convert_all", "livingreview.print_site_links.rewrite_page"):
         assert calls.get(function), f"{function} never ran in the helper process: {calls}"
+    # What was made ahead is what the build then asked for (keys guessed right, print-site's included).
+    for cache in ("links.pickle", "entry-html.json", "evidence-map-html.json", "print-pages.pickle"):
+        assert asked.get(cache), f"nothing promised in {cache} was asked for: {asked}"
     assert_same_site(synthetic_builds["offloaded"], synthetic_builds["unbatched"])
 
 

@@ -215,3 +215,24 @@ def test_pdf_of_the_whole_review_has_pages_and_references(built_site, bibliograp
     assert re.sub(r"\s+", "", doi) in squashed, f"DOI {doi} not in the PDF's text"
     assert "References" in text and "Not medical advice" in text
     assert any(status.label in " ".join(text.split()) for status in STATUSES.values())
+
+
+def test_print_site_rewrites_are_guessed_as_its_renderer_numbers_pages():
+    """rewrite_ahead's arguments: print-site 2.9 numbers pages 1, 2, 2.1, ... in nav order (excluded pages
+    keep their number) and hands a page's html over unchanged only when it opens with an h1 and has no tags."""
+    from types import SimpleNamespace
+
+    from livingreview import print_site_links
+
+    def page(uri):
+        return SimpleNamespace(is_page=True, is_section=False, file=SimpleNamespace(src_uri=uri))
+
+    def section(*children):
+        return SimpleNamespace(is_page=False, is_section=True, children=list(children))
+
+    nav = [page("index.md"), section(page("a.md"), section(page("b.md")), page("c.md")), page("index.md")]
+    assert print_site_links.heading_numbers(nav) == {"index.md": "1", "a.md": "2.1", "b.md": "2.2.1", "c.md": "2.3"}
+    assert print_site_links.as_rendered('<h1 id="t">T</h1><h2>S</h2>', None)
+    assert print_site_links.as_rendered("<p>no heading</p>", [])
+    assert not print_site_links.as_rendered('<h2 id="s">S</h2>', None)  # the renderer adds an h1
+    assert not print_site_links.as_rendered('<h1 id="t">T</h1>', ["lung"])  # and the tags

@@ -21,7 +21,9 @@ per id): 1-3 s at 3,000 entries.
 Both run inside print-site's `fix_internal_links`, a function of its arguments
 only (a page's HTML, URL, the directory-URL setting and its heading number):
 with a cache file, its result for a page is kept under a digest of these and
-reused while the page is unchanged (0.5-1 s of a warm 200-page build).
+reused while the page is unchanged (0.5-1 s of a warm 200-page build). In a
+cold build, `rewrite_ahead` has the helper process (livingreview.offload) make
+each page's rewrite as soon as the page is final, for print-site to find.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ import re
 from importlib import metadata
 from pathlib import Path
 
-from livingreview.digest_cache import DigestCache, kept_or_made
+from livingreview import offload
+from livingreview.digest_cache import DigestCache, digest_of, kept_or_made
 
 VERIFIED_VERSION = "2.9"
 # print-site 2.9's pattern (urls.fix_href_links); a self-test at install time guards a change of it.
@@ -122,10 +125,67 @@ def update_anchor_ids(page_html: str, page_key: str) -> str:
     return TAG.sub(lambda m: changed.get(m.group(), m.group()), page_html)
 
 
+def _inputs(page_html: str, page_url: str, directory_urls: bool, heading_number: str) -> list[str]:
+    return [page_html, page_url, repr((directory_urls, heading_number)), VERIFIED_VERSION]
+
+
 def fix_internal_links(page_html: str, page_url: str, directory_urls: bool, heading_number: str) -> str:
     """print-site's rewrite of one page for the print page, or its result for the same arguments before."""
-    return kept_or_made(_kept, [page_html, page_url, repr((directory_urls, heading_number)), VERIFIED_VERSION],
+    return kept_or_made(_kept, _inputs(page_html, page_url, directory_urls, heading_number),
                         lambda: _original_page(page_html, page_url, directory_urls, heading_number))
+
+
+REWRITTEN_PER_SECOND = 10e6  # characters of a page print-site's rewrite takes per second, about (for offload)
+
+
+def rewrite_page(page_html: str, page_url: str, directory_urls: bool, heading_number: str) -> str:
+    """What fix_internal_links makes of a page, made from nothing kept (the helper process's work)."""
+    if _original_page is None:
+        install(True)
+    return _original_page(page_html, page_url, directory_urls, heading_number)
+
+
+def heading_numbers(items: list) -> dict[str, str]:
+    """The heading number print-site 2.9's renderer gives each page of `items` (its nav) on the print
+    page, by the page's source path: 1, 2, 2.1, ... (a page listed twice: its first)."""
+    numbers: dict[str, str] = {}
+
+    def walk(items: list, prefix: str) -> None:
+        for i, item in enumerate(items):
+            number = f"{prefix}{i + 1}"
+            if item.is_page:
+                numbers.setdefault(item.file.src_uri, number)
+            if item.is_section:
+                walk(item.children, number + ".")
+
+    walk(items, "")
+    return numbers
+
+
+def rewrite_ahead(page_html: str, page_url: str, directory_urls: bool, heading_number: str | None) -> None:
+    """Have the helper process make fix_internal_links' rewrite of a page before print-site asks for it.
+
+    `page_html` must be what print-site's renderer will hand over: the page's
+    `html` when it opens with an h1 and has no tags (the renderer adds an h1 or
+    the tags otherwise). A guess that does not match only means print-site's
+    rewrite is made then, as before."""
+    if _kept is None or heading_number is None:
+        return
+    inputs = _inputs(page_html, page_url, directory_urls, heading_number)
+    key = digest_of(inputs)
+    if not _kept.has(key) and (future := offload.submit(rewrite_page, page_html, page_url, directory_urls,
+                                                         heading_number, cost=len(page_html) / REWRITTEN_PER_SECOND)):
+        _kept.promise(key, future)
+
+
+FIRST_HEADING = re.compile(r"\<h[0-6]")  # print-site 2.9's test for a page's leading h1 (renderer)
+
+
+def as_rendered(page_html: str, tags: object) -> bool:
+    """Whether print-site's renderer hands a page's html over unchanged: its first heading is an h1, and
+    it has no tags."""
+    first = FIRST_HEADING.search(page_html)
+    return not tags and (first is None or first.group() == "<h1")
 
 
 def install(enabled: bool, cache_file: Path | None = None) -> bool:
