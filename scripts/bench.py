@@ -449,8 +449,8 @@ def main(argv: list[str] | None = None) -> int:
 
         growths: dict[str, float] = {}
         if args.scaling:
-            say("scaling (growth against the default review; floor and warm up to three times while the budget allows; "
-                "linear means at most x2.2, or the floor's own growth plus 10% where the floor grows more):")
+            say("scaling (growth against the default review; floor and warm up to three times while the budget "
+                "allows; linear means at most x2.2, or the floor's own growth plus 10% where the floor grows more):")
             # The 2x-entries review's first round, about 1.5 times the default one's: kept out of the 2x
             # pages review's extra rounds.
             reserve = 1.5 * sum(big[key].runs[0].seconds for key in ("floor", "cold", "warm"))
