@@ -17,9 +17,11 @@
   environment the theme makes gets Jinja's own bytecode cache, kept in
   .cache/jinja/ and keyed by each template's name and source, so an edited
   template is compiled afresh.
-- A page's search entries and its ids and links (for the link check) are pure
-  work on its HTML: a build with many pages to do (a cold one) has
-  livingreview.offload's helper process make them, on the core pandoc has left.
+- Pure work on each page's final HTML or text (its search entries, its ids and
+  links for the link check, print-site's rewrite of it, the Markdown of its
+  references and evidence-map lists) goes, in a build with much of it to do
+  (a cold one), to livingreview.offload's helper process, on the core pandoc
+  has left; offload.new_build starts each build's count of work done in place.
 
 LIVINGREVIEW_NO_BATCH=1 switches all of these off, together with the batched formatting.
 """

@@ -6,8 +6,8 @@ import functools
 import hashlib
 import json
 import pickle
-from pathlib import Path
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
 T = TypeVar("T")
@@ -68,6 +68,12 @@ class DigestCache:
     def promise(self, digest: str, future: Future) -> None:
         """The value for `digest` is what `future` returns; unused if nobody asks for it."""
         self._promised[digest] = future
+
+    def make_ahead(self, digest: str, function: Callable[..., Any], *args: Any, cost: float) -> None:
+        """Unless a value for `digest` is kept or promised, promise function(*args) made by the helper
+        process (when offload takes work of about `cost` seconds; otherwise the asker makes it later)."""
+        if not self.has(digest) and (future := offload.submit(function, *args, cost=cost)):
+            self.promise(digest, future)
 
     def put(self, digest: str, value: Any) -> None:
         self._used.add(digest)

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from livingreview import offload
 from livingreview.digest_cache import DigestCache, digest_of, kept_or_made
 from livingreview.findings import Finding
 from livingreview.mkdocs_yaml import load_mkdocs_yaml
@@ -129,8 +128,7 @@ class ScanAhead:
             return
         self.found = 0
         text = data.decode("utf-8", errors="replace")
-        if future := offload.submit(scan_html, text, cost=len(data) / SCANNED_PER_SECOND):
-            self.kept.promise(key, future)
+        self.kept.make_ahead(key, scan_html, text, cost=len(data) / SCANNED_PER_SECOND)
 
 
 def scan_html(text: str) -> tuple[set[str], list[tuple[int, str]]]:

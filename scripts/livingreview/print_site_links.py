@@ -32,7 +32,6 @@ import re
 from importlib import metadata
 from pathlib import Path
 
-from livingreview import offload
 from livingreview.digest_cache import DigestCache, digest_of, kept_or_made
 
 VERIFIED_VERSION = "2.9"
@@ -169,13 +168,10 @@ def rewrite_ahead(page_html: str, page_url: str, directory_urls: bool, heading_n
     `html` when it opens with an h1 and has no tags (the renderer adds an h1 or
     the tags otherwise). A guess that does not match only means print-site's
     rewrite is made then, as before."""
-    if _kept is None or heading_number is None:
-        return
-    inputs = _inputs(page_html, page_url, directory_urls, heading_number)
-    key = digest_of(inputs)
-    if not _kept.has(key) and (future := offload.submit(rewrite_page, page_html, page_url, directory_urls,
-                                                         heading_number, cost=len(page_html) / REWRITTEN_PER_SECOND)):
-        _kept.promise(key, future)
+    if _kept is not None and heading_number is not None:
+        arguments = (page_html, page_url, directory_urls, heading_number)
+        _kept.make_ahead(digest_of(_inputs(*arguments)), rewrite_page, *arguments,
+                         cost=len(page_html) / REWRITTEN_PER_SECOND)
 
 
 FIRST_HEADING = re.compile(r"\<h[0-6]")  # print-site 2.9's test for a page's leading h1 (renderer)

@@ -5,8 +5,9 @@ Markdown: at 3,000 entries that conversion took 3.5 s of a build whose floor
 is 6 s. Each entry holds two short one-paragraph texts, converted here with
 Python-Markdown and the site's abbreviations (the `abbr` extension, as on the
 pages), and kept in a cache keyed by the text, the abbreviations, the
-Markdown version and this package's code, so a warm build converts nothing. Plain text (no markup, no
-abbreviation) is not converted at all: its HTML is the text in a paragraph.
+Markdown version and this package's code, so a warm build converts nothing.
+Plain text (no markup, no abbreviation) is not converted at all: its HTML is
+the text in a paragraph.
 
 A cold build knows every text its pages will need once pandoc is done:
 `convert_ahead` hands them to livingreview.offload's helper process, which
@@ -59,7 +60,7 @@ class ShortMarkdown:
 
     def __init__(self, abbreviations: dict[str, str], cache: DigestCache | None = None):
         self._md = _new_markdown(abbreviations)
-        self._fingerprint = json.dumps(sorted(abbreviations.items()))  # Markdown's version: in kept_or_made
+        self._fingerprint = json.dumps(sorted(abbreviations.items()))  # Markdown's version: in digest_of
         self._cache = cache or DigestCache(None)
         self._keys: dict[str, str | None] = {}
         # The abbr extension's own pattern: a text using a term goes through Markdown.
