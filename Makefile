@@ -115,7 +115,7 @@ linkcheck: build ## Check the built site's external links with lychee (online; l
 audit: build node ## Lighthouse scores (desktop) for the home page and a site page, served on 127.0.0.1
 	$(BIN)/python -m livingreview audit --site site
 
-# Citing: stable addresses and one version everywhere (scripts/livingreview/anchors.py, release.py).
+# Citing: stable addresses and one version everywhere (scripts/livingreview/citing/anchors.py, release.py).
 
 .PHONY: publish-anchors
 publish-anchors: venv ## Record the current pages and section ids as published (published/anchors.json; run at each release)

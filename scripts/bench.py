@@ -1,7 +1,7 @@
 """`make bench`: how long the site takes to build, against plain MkDocs, at review scale.
 
 A synthetic review (the real project plus generated pages and entries, see
-livingreview/synthetic.py) is built in a temporary folder with configs derived
+livingreview/tools/synthetic.py) is built in a temporary folder with configs derived
 from its mkdocs.yml:
 
   floor       plain MkDocs: the bibtex plugin and every project hook removed
@@ -53,8 +53,8 @@ SCRIPTS = Path(__file__).resolve().parent
 if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
 
-from livingreview.project import find_csl  # noqa: E402
-from livingreview.synthetic import make_review  # noqa: E402
+from livingreview.core.project import find_csl  # noqa: E402
+from livingreview.tools.synthetic import make_review  # noqa: E402
 
 
 def child_env(project: Path) -> dict[str, str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from livingreview.project import ROOT
+from livingreview.core.project import ROOT
 
 CASES_DIR = Path(__file__).parent / "cases" / "checks"
 MINIMAL = CASES_DIR / "_minimal"

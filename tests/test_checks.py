@@ -12,8 +12,8 @@ import pytest
 
 from check_cases import MINIMAL, load_cases, make_project, tree_digest
 from livingreview.checks import run_checks
-from livingreview.findings import Finding
-from livingreview.project import ROOT
+from livingreview.core.findings import Finding
+from livingreview.core.project import ROOT
 
 CASES = load_cases()
 LINE = re.compile(r"^(?P<path>[^\s:]+):(?P<line>\d+): (?P<severity>error|warning): .+ \[(?P<check>[a-z-]+)\]$")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_mkdocs_build
-from livingreview.links import check_site
-from livingreview.project import ROOT
+from livingreview.checks.links import check_site
+from livingreview.core.project import ROOT
 
 pytestmark = pytest.mark.slow
 LUNG = "docs/sites/lung.md"

@@ -1,4 +1,4 @@
-"""The checks' result kept between builds (livingreview.checks.cache): reused only while no input changed."""
+"""The checks' result kept between builds (livingreview.speed.checks_cache): reused only while no input changed."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from livingreview import digest_cache
-from livingreview.checks import cache as checks_cache
+from livingreview.core import digest_cache, project
+from livingreview.speed import checks_cache
 from livingreview.checks import run_checks
 
 LUNG = "docs/sites/lung.md"
@@ -43,7 +43,7 @@ def test_unchanged_inputs_reuse_the_findings(project_copy, counted):
 def test_any_input_edit_runs_the_checks_again(project_copy, counted, monkeypatch, request, edit):
     path, text = edit
     cache_file = project_copy / ".cache" / "checks.json"
-    monkeypatch.setattr(digest_cache, "PACKAGE", project_copy / "scripts" / "livingreview")  # the copy's code
+    monkeypatch.setattr(project, "PACKAGE", project_copy / "scripts" / "livingreview")  # the copy's code
     request.addfinalizer(digest_cache.code_digest.cache_clear)  # the digest of the copy is not this checkout's
     digest_cache.code_digest.cache_clear()
     checks_cache.cached_checks(project_copy, cache_file)

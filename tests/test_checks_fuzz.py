@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from check_cases import MINIMAL, tree_digest
-from livingreview.bib_format import BibFile, canonical_text
-from livingreview.bibliography import FIELD_ORDER, format_bibliography, parse_bibtex
+from livingreview.references.bib_format import BibFile, canonical_text
+from livingreview.references.bibliography import FIELD_ORDER, format_bibliography, parse_bibtex
 from livingreview.checks import run_checks
-from livingreview.findings import Finding
+from livingreview.core.findings import Finding
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

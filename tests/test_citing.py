@@ -14,9 +14,9 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from pybtex.database import parse_string
 
-from livingreview import citing, citing_html, citing_styles
-from livingreview.digest_cache import DigestCache
-from livingreview.project import find_csl
+from livingreview.citing import page_html as citing_html, records as citing, styles as citing_styles
+from livingreview.core.digest_cache import DigestCache
+from livingreview.core.project import find_csl
 
 DAY = datetime.date(2026, 11, 27)
 LATER = datetime.date(2027, 2, 3)

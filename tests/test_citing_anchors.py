@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from livingreview import anchors
-from livingreview.project import ROOT
+from livingreview.citing import anchors
+from livingreview.core.project import ROOT
 
 
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:

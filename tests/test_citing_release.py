@@ -7,10 +7,10 @@ import datetime
 import pytest
 from cffconvert import Citation
 
-from livingreview import release
-from livingreview.citing import review_from_config
-from livingreview.mkdocs_yaml import load_mkdocs_yaml
-from livingreview.project import ROOT
+from livingreview.living import release
+from livingreview.citing.records import review_from_config
+from livingreview.core.mkdocs_yaml import load_mkdocs_yaml
+from livingreview.core.project import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ from lxml import html as lxml_html
 from pybtex.database import parse_string
 
 from conftest import html_path, run_mkdocs_build
-from livingreview import anchors, citing
-from livingreview.mkdocs_yaml import load_mkdocs_yaml
-from livingreview.project import ROOT
+from livingreview.citing import anchors, records as citing
+from livingreview.core.mkdocs_yaml import load_mkdocs_yaml
+from livingreview.core.project import ROOT
 from test_citing import render_csl_json
 
 CONFIG = load_mkdocs_yaml(ROOT / "mkdocs.yml").data

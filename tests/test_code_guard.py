@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from livingreview import code_guard
+from livingreview.references import code_guard
 
 
 def test_at_signs_in_code_are_hidden_and_prose_is_not():

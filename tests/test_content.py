@@ -8,10 +8,10 @@ import re
 import pytest
 
 from conftest import CONTENT_PAGES, SITE_PAGES, TECHNOLOGY_PAGES, page_path
-from livingreview.citations import cited_keys, find_citations
-from livingreview.markdown_text import mask_code, split_front_matter
-from livingreview.project import DOCS, ROOT
-from livingreview.verification import VERIFIED
+from livingreview.references.citations import cited_keys, find_citations
+from livingreview.core.markdown_text import mask_code, split_front_matter
+from livingreview.core.project import DOCS, ROOT
+from livingreview.references.verification import VERIFIED
 
 SOURCE = ROOT.parent / "shared" / "source" / "source-article.txt"
 PAGES = sorted(p for p in DOCS.rglob("*.md") if "includes" not in p.parts)

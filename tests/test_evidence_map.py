@@ -1,6 +1,6 @@
 """Evidence map: site x technology counts and references by year, generated from bib/ at build time.
 
-Stable selectors: see the docstring of scripts/livingreview/evidence_map.py.
+Stable selectors: see the docstring of scripts/livingreview/reader/evidence_map.py.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import pytest
 from lxml import html as lxml_html
 
 from conftest import html_path
-from livingreview import evidence_map as em
-from livingreview.html_slots import HtmlSlots
-from livingreview.bibliography import Entry
-from livingreview.project import DOCS
+from livingreview.reader import evidence_map as em
+from livingreview.core.html_slots import HtmlSlots
+from livingreview.references.bibliography import Entry
+from livingreview.core.project import DOCS
 
 STYLESHEET = DOCS / "stylesheets" / "reader.css"
 

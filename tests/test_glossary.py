@@ -11,9 +11,9 @@ import pytest
 from lxml import html as lxml_html
 
 from conftest import CONTENT_PAGES, html_path, page_path, run_mkdocs_build
-from livingreview import glossary
-from livingreview.citations import find_citations
-from livingreview.project import DOCS, ROOT
+from livingreview.reader import glossary
+from livingreview.references.citations import find_citations
+from livingreview.core.project import DOCS, ROOT
 
 PAGES = sorted(p for p in DOCS.rglob("*.md") if "includes" not in p.parts)
 

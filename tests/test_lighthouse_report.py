@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from livingreview.lighthouse import format_scores, summarize
+from livingreview.tools.lighthouse import format_scores, summarize
 
 
 def report(performance: float, tbt_score: float) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import LYCHEE
-from livingreview.project import ROOT
+from livingreview.core.project import ROOT
 
 CONFIG = ROOT / "lychee-online.toml"
 SLOW_SECONDS = 4

@@ -1,4 +1,4 @@
-"""The helper process (livingreview.offload) and the promises a DigestCache takes from it.
+"""The helper process (livingreview.speed.offload) and the promises a DigestCache takes from it.
 
 Whatever the helper does, the build's result must be what the work done in
 place gives: these tests check the helper is used only past the in-place
@@ -14,8 +14,8 @@ from concurrent.futures import Future
 
 import pytest
 
-from livingreview import offload
-from livingreview.digest_cache import DigestCache, digest_of, kept_or_made
+from livingreview.speed import offload
+from livingreview.core.digest_cache import DigestCache, digest_of, kept_or_made
 
 
 @pytest.fixture
@@ -114,7 +114,8 @@ def test_a_ready_promise_is_taken_and_one_not_ready_is_made_in_place(tmp_path):
 
 
 def test_scan_ahead_sends_unknown_pages_and_stops_in_a_warm_build(tmp_path, monkeypatch):
-    from livingreview import links
+    from livingreview.checks import links
+    from livingreview.speed.links_ahead import ScanAhead
 
     sent: list[str] = []
 
@@ -129,7 +130,7 @@ def test_scan_ahead_sends_unknown_pages_and_stops_in_a_warm_build(tmp_path, monk
     known = [f'<a href="#p{i}" id="p{i}">{i}</a>' for i in range(4)]
     for page in known:
         kept.put(digest_of([page.encode()]), links.scan_html(page))
-    ahead = links.ScanAhead(kept, give_up=3)
+    ahead = ScanAhead(kept, give_up=3)
     ahead(known[0])
     ahead("<p id='new'>new</p>")  # unknown: sent, and its scan promised to check_site
     assert sent == ["<p id='new'>new</p>"]

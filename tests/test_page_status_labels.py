@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from livingreview.mkdocs_yaml import load_mkdocs_yaml
-from livingreview.pages import PAGE_STATUSES
-from livingreview.project import ROOT
+from livingreview.core.mkdocs_yaml import load_mkdocs_yaml
+from livingreview.core.pages import PAGE_STATUSES
+from livingreview.core.project import ROOT
 
 
 def test_every_page_status_has_a_navigation_label():

@@ -1,6 +1,6 @@
 """The whole review on one page (mkdocs-print-site-plugin) and as one PDF (`make pdf`).
 
-Stable selectors of the print page: see the docstring of scripts/livingreview/print_page.py.
+Stable selectors of the print page: see the docstring of scripts/livingreview/reader/print_page.py.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import pytest
 from lxml import html as lxml_html
 
 from conftest import CONTENT_PAGES, page_path
-from livingreview import pdf, print_page
-from livingreview.bibliography import doi_url
-from livingreview.citations import cited_keys
-from livingreview.mkdocs_yaml import load_mkdocs_yaml
-from livingreview.pages import PAGE_STATUSES
-from livingreview.project import ROOT
-from livingreview.verification import STATUSES
+from livingreview.tools import pdf
+from livingreview.reader import print_page
+from livingreview.references.bibliography import doi_url
+from livingreview.references.citations import cited_keys
+from livingreview.core.mkdocs_yaml import load_mkdocs_yaml
+from livingreview.core.pages import PAGE_STATUSES
+from livingreview.core.project import ROOT
+from livingreview.references.verification import STATUSES
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -222,7 +223,7 @@ def test_print_site_rewrites_are_guessed_as_its_renderer_numbers_pages():
     keep their number) and hands a page's html over unchanged only when it opens with an h1 and has no tags."""
     from types import SimpleNamespace
 
-    from livingreview import print_site_links
+    from livingreview.speed import print_site_links
 
     def page(uri):
         return SimpleNamespace(is_page=True, is_section=False, file=SimpleNamespace(src_uri=uri))

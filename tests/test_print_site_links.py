@@ -1,10 +1,10 @@
-"""print-site's link rewriting done in one pass (livingreview.print_site_links) gives print-site's own text."""
+"""print-site's link rewriting done in one pass (livingreview.speed.print_site_links) gives print-site's own text."""
 
 from __future__ import annotations
 
 import pytest
 
-from livingreview import print_site_links
+from livingreview.speed import print_site_links
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """References written as HTML outside the page's Markdown give what the page's Markdown gave.
 
 The annotated bibliography and each page's reference footnotes are rendered by
-livingreview.render through livingreview.short_markdown (PERFORMANCE.md says
+livingreview.references.render through livingreview.core.short_markdown (PERFORMANCE.md says
 why); these tests compare that path with converting the same text in the page.
 """
 
@@ -14,12 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from livingreview import render
-from livingreview.bibliography import Entry
-from livingreview.digest_cache import DigestCache
-from livingreview.mkdocs_yaml import load_mkdocs_yaml
-from livingreview.project import ROOT
-from livingreview.short_markdown import ShortMarkdown
+from livingreview.references import render
+from livingreview.references.bibliography import Entry
+from livingreview.core.digest_cache import DigestCache
+from livingreview.core.mkdocs_yaml import load_mkdocs_yaml
+from livingreview.core.project import ROOT
+from livingreview.core.short_markdown import ShortMarkdown
 
 GLOSSARY = {"CT": "Computed tomography", "MRI": "Magnetic resonance imaging"}
 TEXTS = {
@@ -61,8 +61,8 @@ def test_footnotes_as_html_equal_footnotes_as_markdown():
     # The Markdown-only way: the text and badge go through the page's conversion.
     old = page_markdown().convert(with_glossary(render.FOOTNOTE_DEF.sub(
         lambda m: (f"[^{m['key']}]: {render.clean_reference_text(m['text'])} "
-                   f"{render.status_badge(entries[m['key']])}") if m["key"] in entries else m[0], page)))
-    slotted, texts = render.decorate_footnotes(page, entries)
+                   f"{render.status_badge(entries[m['key']])}\n") if m["key"] in entries else m[0], page)))
+    slotted, texts = render.take_footnotes(page, entries)
     assert texts == TEXTS and "*Lancet Oncol*" not in slotted, "references were not taken out"
     to_html = ShortMarkdown(GLOSSARY)
     filled = {key: render.footnote_html(text, entries[key], to_html) for key, text in texts.items()}
@@ -71,11 +71,14 @@ def test_footnotes_as_html_equal_footnotes_as_markdown():
     assert "{.nocase}" not in new and 'class="ref-status ref-status--seen-in-sources"' in new
 
 
-def test_a_reference_still_being_formatted_gets_a_slot_even_without_its_entry():
-    page = "Claim[^late] and [^note].\n\n[^late]: PENDING\n[^note]: PENDING by another name\n"
-    slotted, texts = render.decorate_footnotes(page, {}, "PENDING")
-    assert texts == {"late": "PENDING"}
-    assert "[^late]: <!--livingreview-reference:late-->" in slotted and "[^note]: PENDING by another" in slotted
+def test_footnotes_of_unknown_keys_and_the_full_bibliography():
+    """Only entries' footnotes are taken; without slots (the annotated bibliography's full list) they go."""
+    page = "Claim[^doe2020] and [^note].\n\n[^doe2020]: Doe J. Text.\n[^note]: A note.\n"
+    slotted, texts = render.take_footnotes(page, {"doe2020": entry("doe2020")})
+    assert texts == {"doe2020": "Doe J. Text."}
+    assert "[^doe2020]: <!--livingreview-reference:doe2020-->" in slotted and "[^note]: A note." in slotted
+    gone, texts = render.take_footnotes(page, {"doe2020": entry("doe2020")}, keep_slots=False)
+    assert texts == {"doe2020": "Doe J. Text."} and "[^doe2020]:" not in gone and "[^note]: A note." in gone
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -91,7 +94,7 @@ def test_a_reference_that_opens_with_block_markdown_is_still_one_paragraph(text,
     assert render.reference_html(text, to_html) == expected
     # In a page, the footnote holds one paragraph: the reference, its badge and the back link.
     page = f"Claim[^odd].\n\n[^odd]: {text}\n"
-    slotted, texts = render.decorate_footnotes(page, {"odd": entry("odd")})
+    slotted, texts = render.take_footnotes(page, {"odd": entry("odd")})
     html = render.fill_footnotes(page_markdown().convert(slotted),
                                  {"odd": render.footnote_html(texts["odd"], entry("odd"), to_html)})
     footnote = html[html.index('<li id="fn:odd">'):]
@@ -137,7 +140,7 @@ def test_damaged_html_cache_is_ignored(tmp_path, damage):
 
 
 def test_html_slots_fill_where_markdown_left_them_and_refuse_surprises():
-    from livingreview.html_slots import HtmlSlots
+    from livingreview.core.html_slots import HtmlSlots
 
     slots = HtmlSlots()
     text = f"## A {{#a}}\n\n{slots.add('a', '<ul><li>one</li></ul>')}\n\nAfter.\n"
@@ -165,22 +168,23 @@ def test_plain_text_shortcut_gives_what_markdown_gives(text):
 def test_the_helper_process_converts_as_short_markdown_does(monkeypatch):
     """convert_all (run in the helper) rebuilds the Markdown set-up from the fingerprint: the site's whole
     glossary and texts using it give the same HTML as ShortMarkdown itself."""
-    from livingreview import glossary, offload
-    from livingreview.short_markdown import convert_all
+    from livingreview.reader import glossary
+    from livingreview.speed import offload
+    from livingreview.core.short_markdown import convert_all
 
     abbreviations = {a.term: a.meaning for a in glossary.load_abbreviations()[0]}
     assert len(abbreviations) > 10
     texts = [f"A *{term}* study of {term}s and {term}-based [{term}](https://e.org/{term}) planning."
              for term in abbreviations] + list(TEXTS.values())
     short = ShortMarkdown(abbreviations)
-    assert convert_all(short._fingerprint, texts) == [short(text) for text in texts]
+    assert convert_all(short.fingerprint, texts) == [short(text) for text in texts]
     # convert_ahead promises those texts; the page then takes what the helper made.
     promised = []
     monkeypatch.setattr(offload, "wanted", lambda cost: True)
     monkeypatch.setattr(offload, "submit_each",
                         lambda function, *args, count, cost: promised.append(args[1]) or [None] * count)
     ahead = ShortMarkdown(abbreviations)
-    ahead.convert_ahead(texts + ["Plain text needs no Markdown"], chunk=7)
+    offload.convert_ahead(ahead, texts + ["Plain text needs no Markdown"], chunk=7)
     assert sorted(t for chunk in promised for t in chunk) == sorted(set(texts)), "plain texts are not sent"
     assert promised[0] == texts[-(len(texts) % 7 or 7):], "the last chunk goes first"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from livingreview import bibkeys
-from livingreview.add_ref import authors_text, guess_keywords, initials, page_range, title_text
-from livingreview.http_client import Client, NotFound, RegistryError, Unreachable, parse_retry_after, user_agent
-from livingreview.registries import (
+from livingreview.references import bibkeys
+from livingreview.contrib.add_ref import authors_text, guess_keywords, initials, page_range, title_text
+from livingreview.contrib.http_client import Client, NotFound, RegistryError, Unreachable, parse_retry_after, user_agent
+from livingreview.contrib.registries import (
     Person, classify_identifier, fetch_crossref, fetch_pubmed, fetch_trial, parse_crossref, parse_pubmed,
 )
 from registry_server import FIXTURES, Answer

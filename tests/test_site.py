@@ -9,10 +9,10 @@ import pytest
 from lxml import html as lxml_html
 
 from conftest import CONTENT_PAGES, html_path, page_path
-from livingreview.bibliography import doi_url
-from livingreview.citations import cited_keys
-from livingreview.project import DOCS
-from livingreview.verification import STATUSES, VERIFIED
+from livingreview.references.bibliography import doi_url
+from livingreview.references.citations import cited_keys
+from livingreview.core.project import DOCS
+from livingreview.references.verification import STATUSES, VERIFIED
 
 # Affirmative claims of clinical review ("has been reviewed by ..."); negations don't match.
 CLINICAL_REVIEW_CLAIM = re.compile(

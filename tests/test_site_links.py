@@ -1,4 +1,4 @@
-"""The built site's link check (livingreview.links): small hand-made sites, the CLI, and lychee as the oracle."""
+"""The built site's link check (livingreview.checks.links): small hand-made sites, the CLI, and lychee as the oracle."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import pytest
 
 from check_cases import tree_digest
 from conftest import LYCHEE
-from livingreview.findings import Finding
-from livingreview.links import broken_links, check_site, scan_html
-from livingreview.project import ROOT
+from livingreview.core.findings import Finding
+from livingreview.checks.links import broken_links, check_site, scan_html
+from livingreview.core.project import ROOT
 
 SITE_URL = "https://example.org/review/"
 
@@ -71,8 +71,8 @@ def test_each_page_resolves_a_shared_link_against_its_own_folder(tmp_path):
 
 def test_kept_scans_serve_unchanged_pages_and_changed_pages_are_read_again(tmp_path, monkeypatch):
     """The build keeps each page's ids and links by its HTML's digest; a changed page or target is seen."""
-    from livingreview import links
-    from livingreview.digest_cache import DigestCache
+    from livingreview.checks import links
+    from livingreview.core.digest_cache import DigestCache
 
     site, root = make_site(tmp_path, {"a/index.html": '<a href="../b/#sec">b</a>', "b/index.html": '<h2 id="sec">S</h2>'})
     kept_file = root / ".cache" / "links.pickle"

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from livingreview.static_server import serve_site
+from livingreview.tools.static_server import serve_site
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import material
 import pytest
 
-from livingreview.project import ROOT
+from livingreview.core.project import ROOT
 
 THEME = Path(material.__file__).parent / "templates"
 # override -> (text in Material's version, text in ours)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from livingreview import cli
-from livingreview.bibliography import Entry, format_bibliography, parse_bibtex
-from livingreview.verify_refs import journal_matches
+from livingreview.references.bibliography import Entry, format_bibliography, parse_bibtex
+from livingreview.contrib.verify_refs import journal_matches
 
 CHHIP = {
     "author": "Dearnaley, D. and Syndikus, I. and Mossop, H. and others",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from livingreview.project import ROOT
+from livingreview.core.project import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ZIZMOR = Path(sys.executable).parent / "zizmor"

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from livingreview.findings import Finding, has_errors
-from livingreview.project import ROOT
+from livingreview.core.findings import Finding, has_errors
+from livingreview.core.project import ROOT
 
 
 def report(findings: Iterable[Finding], what: str) -> int:
@@ -35,7 +35,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_format_bib(args: argparse.Namespace) -> int:
-    from livingreview.bib_format import format_files
+    from livingreview.references.bib_format import format_files
     from livingreview.checks.sources import load_sources
 
     sources = load_sources(args.root)
@@ -47,37 +47,37 @@ def cmd_format_bib(args: argparse.Namespace) -> int:
 
 
 def cmd_links(args: argparse.Namespace) -> int:
-    from livingreview.links import check_site
+    from livingreview.checks.links import check_site
 
     return report(check_site(args.site, args.root), "links")
 
 
 def cmd_add_ref(args: argparse.Namespace) -> int:
-    from livingreview.add_ref import run
+    from livingreview.contrib.add_ref import run
 
     return run(args)
 
 
 def cmd_verify_refs(args: argparse.Namespace) -> int:
-    from livingreview.verify_refs import run
+    from livingreview.contrib.verify_refs import run
 
     return run(args)
 
 
 def cmd_check_anchors(args: argparse.Namespace) -> int:
-    from livingreview.anchors import check_anchors
+    from livingreview.citing.anchors import check_anchors
 
     return report(check_anchors(args.root), "check-anchors")
 
 
 def cmd_check_release(args: argparse.Namespace) -> int:
-    from livingreview.release import check_release
+    from livingreview.living.release import check_release
 
     return report(check_release(args.root), "check-release")
 
 
 def cmd_publish_anchors(args: argparse.Namespace) -> int:
-    from livingreview.anchors import publish
+    from livingreview.citing.anchors import publish
 
     findings, summary = publish(args.root)
     print(summary, file=sys.stderr)
@@ -85,7 +85,7 @@ def cmd_publish_anchors(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from livingreview.lighthouse import audit, format_scores
+    from livingreview.tools.lighthouse import audit, format_scores
 
     site = args.site or args.root / "site"
     try:
@@ -98,7 +98,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from livingreview.pdf import PdfError, print_site
+    from livingreview.tools.pdf import PdfError, print_site
 
     site = args.site or args.root / "site"
     output = args.out or site / "review.pdf"
@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
                   "headless chromium")
     pdf.add_argument("--site", type=Path, default=None, help="built site folder (default: ROOT/site)")
     pdf.add_argument("--out", type=Path, default=None, help="PDF to write (default: SITE/review.pdf)")
-    from livingreview import add_ref, verify_refs  # their arguments (registries are imported lazily)
+    from livingreview.contrib import add_ref, verify_refs  # their arguments (registries are imported lazily)
 
     add_ref.add_arguments(command("add-ref", cmd_add_ref, "add a reference to bib/references.bib by DOI, PMID or NCT "
                                   "number, from Crossref, PubMed or ClinicalTrials.gov"))

@@ -1,7 +1,7 @@
 """The built site in a real browser: Debian's chromium driven by Playwright.
 
 One strict build (tests/conftest.py's `built_site`) is served on 127.0.0.1 by
-livingreview.static_server (gzip like the production host, port from the OS);
+livingreview.tools.static_server (gzip like the production host, port from the OS);
 one chromium runs for the whole session, and each test opens fresh contexts
 (no shared cache, cookies or storage). `visits` loads every page once, in
 parallel contexts, records what the page did and runs axe on it; several
@@ -22,9 +22,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from livingreview.mkdocs_yaml import load_mkdocs_yaml
-from livingreview.project import ROOT
-from livingreview.static_server import serve_site
+from livingreview.core.mkdocs_yaml import load_mkdocs_yaml
+from livingreview.core.project import ROOT
+from livingreview.tools.static_server import serve_site
 
 CHROMIUM = Path(os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
 LAUNCH_ARGS = [

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import page_path
-from livingreview.markdown_text import split_front_matter
+from livingreview.core.markdown_text import split_front_matter
 
 from .conftest import normalized, page_url
 

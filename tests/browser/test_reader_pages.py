@@ -1,6 +1,6 @@
 """Reader aids as rendered: the evidence map (selectors documented in
-scripts/livingreview/evidence_map.py) and the whole review on one page for printing
-(scripts/livingreview/print_page.py; its PDF is tests/test_print.py's)."""
+scripts/livingreview/reader/evidence_map.py) and the whole review on one page for printing
+(scripts/livingreview/reader/print_page.py; its PDF is tests/test_print.py's)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import SITE_PAGES, page_path
-from livingreview.markdown_text import mask_code, split_front_matter
+from livingreview.core.markdown_text import mask_code, split_front_matter
 
 from .conftest import page_url
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from livingreview.glossary import load_abbreviations
+from livingreview.reader.glossary import load_abbreviations
 
 from .conftest import normalized
 

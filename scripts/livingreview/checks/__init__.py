@@ -1,9 +1,11 @@
 """Source checks: every broken citation, record, page or marker as a finding with file and line.
 
 Plain Python, no MkDocs and no build: `python -m livingreview check` (make check),
-the MkDocs hook scripts/hook_checks.py and the tests all call run_checks().
+the build (livingreview.build.checks) and the tests all call run_checks().
 Checks only read files. The built site's links are checked separately by
-livingreview.links, which needs a build.
+livingreview.checks.links, which needs a build.
+
+May import: core, references, citing, reader, evidence. No MkDocs.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from livingreview.checks.claims import check_claims
 from livingreview.checks.markup import check_markup
 from livingreview.checks.page_checks import check_nav, check_pages
 from livingreview.checks.sources import Sources, load_sources
-from livingreview.findings import Finding
+from livingreview.core.findings import Finding
 
 Check = Callable[[Sources], list[Finding]]
 CHECKS: tuple[Check, ...] = (

@@ -10,15 +10,15 @@ import re
 import unicodedata
 from typing import Callable
 
-from livingreview.bib_format import check_canonical
-from livingreview.bibkeys import DOI, KEY, NCT, PMCID, PMID
-from livingreview.bibliography import Entry
+from livingreview.references.bib_format import check_canonical
+from livingreview.references.bibkeys import DOI, KEY, NCT, PMCID, PMID
+from livingreview.references.bibliography import Entry
 from livingreview.checks.sources import Sources
-from livingreview.citations import find_citations
-from livingreview.facets import TYPES, VOCABULARY
-from livingreview.findings import Finding
-from livingreview.pages import iso_date
-from livingreview.verification import STATUSES
+from livingreview.references.citations import find_citations
+from livingreview.references.facets import TYPES, VOCABULARY
+from livingreview.core.findings import Finding
+from livingreview.core.pages import iso_date
+from livingreview.references.verification import STATUSES
 
 # Entry type -> required fields; "a|b" means either. Every entry also needs ALWAYS.
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -149,7 +149,7 @@ def _verification(entry: Entry, error: Callable[[str | None, str, str], None]) -
 def _keywords(entry: Entry, error: Callable[[str | None, str, str], None]) -> None:
     for keyword in entry.keywords:
         if keyword not in VOCABULARY:
-            error("keywords", f"keyword {keyword!r} is not in the vocabulary (scripts/livingreview/facets.py, "
+            error("keywords", f"keyword {keyword!r} is not in the vocabulary (scripts/livingreview/references/facets.py, "
                   "listed in bib/README.md)", "bib-keywords")
     if entry.keywords and not any(k in TYPES for k in entry.keywords):
         error("keywords", "keywords name no type: add one of " + ", ".join(TYPES), "bib-keywords")

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from livingreview.bibkeys import KEY
+from livingreview.references.bibkeys import KEY
 from livingreview.checks.sources import MarkdownFile, Sources
-from livingreview.citations import BRACKET, EMAIL, find_citations
-from livingreview.findings import Finding
-from livingreview.markdown_text import line_of
+from livingreview.references.citations import BRACKET, EMAIL, find_citations
+from livingreview.core.findings import Finding
+from livingreview.core.markdown_text import line_of
 
 AT = re.compile(r"(?<![\w.+-])@(?P<key>[^\s\[\];,]*)")
 HEADING = re.compile(r"^ {0,3}#{1,6}\s")

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from livingreview.checks.page_checks import ATX, SETEXT_H2, headings
 from livingreview.checks.sources import MarkdownFile, Sources
-from livingreview.citations import find_citations
-from livingreview.findings import Finding
-from livingreview.markdown_text import HTML_COMMENT
-from livingreview.markers import NO_CLAIM
+from livingreview.references.citations import find_citations
+from livingreview.core.findings import Finding
+from livingreview.core.markdown_text import HTML_COMMENT
+from livingreview.core.markers import NO_CLAIM
 
 # Pages whose prose must be cited, as folders under docs_dir.
 CLAIM_FOLDERS = ("sites/", "technologies/")

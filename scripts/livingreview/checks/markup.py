@@ -11,9 +11,9 @@ import html
 import re
 
 from livingreview.checks.sources import Sources
-from livingreview.findings import Finding
-from livingreview.markdown_text import line_of
-from livingreview.markers import MARKERS
+from livingreview.core.findings import Finding
+from livingreview.core.markdown_text import line_of
+from livingreview.core.markers import MARKERS
 
 ACTIVE_ELEMENT = re.compile(r"<\s*(?P<tag>script|iframe|frame|frameset|object|embed|applet|base|meta)\b", re.I)
 EVENT_ATTRIBUTE = re.compile(r"<[A-Za-z][^<>]*?[\s\"'/](?P<attr>on[a-z]+)\s*=", re.I)

@@ -7,10 +7,10 @@ import re
 import pathspec
 
 from livingreview.checks.sources import MarkdownFile, Sources, read_text
-from livingreview.citations import find_citations
-from livingreview.findings import Finding
-from livingreview.print_page import NOTICE_TEMPLATE
-from livingreview.pages import check_front_matter, check_status_template
+from livingreview.references.citations import find_citations
+from livingreview.core.findings import Finding
+from livingreview.reader.print_page import NOTICE_TEMPLATE
+from livingreview.core.pages import check_front_matter, check_status_template
 
 ATX = re.compile(r"^ {0,3}(?P<hashes>#{1,6})(?:[ \t]+(?P<text>.*?))?[ \t]*$")
 SETEXT_H2 = re.compile(r"^ {0,3}-+[ \t]*$")

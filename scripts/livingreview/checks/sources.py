@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pathspec
 
-from livingreview.bib_format import BibFile
-from livingreview.bibliography import Entry, bib_files, parse_bibtex
-from livingreview.findings import Finding
-from livingreview.markdown_text import FrontMatter, mask_code, split_front_matter
-from livingreview.mkdocs_yaml import MkDocsYaml, load_mkdocs_yaml
+from livingreview.references.bib_format import BibFile
+from livingreview.references.bibliography import Entry, bib_files, parse_bibtex
+from livingreview.core.findings import Finding
+from livingreview.core.markdown_text import FrontMatter, mask_code, split_front_matter
+from livingreview.core.mkdocs_yaml import MkDocsYaml, load_mkdocs_yaml
 
 # What MkDocs itself always leaves out of docs_dir.
 DEFAULT_EXCLUDE = (".*", "/templates/")

@@ -1,0 +1,103 @@
+"""Build steps for reader aids: the glossary, the evidence map, the whole-review print page
+(livingreview.reader). Each generated part is made on the one page that carries its marker."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from livingreview.build.references import bib_dir
+from livingreview.build.state import BuildState, ReaderState
+from livingreview.core.html_slots import HtmlSlots
+from livingreview.core.short_markdown import ShortMarkdown
+from livingreview.reader import evidence_map, glossary, print_page
+from livingreview.references import bibliography
+
+log = get_plugin_logger(__name__)
+
+REFERENCES_PAGE = "references.md"
+
+
+def print_site_enabled(config: MkDocsConfig) -> bool:
+    plugin = config.plugins.get("print-site")
+    return bool(plugin and plugin.config.get("enabled"))
+
+
+def configure(state: BuildState, config: MkDocsConfig) -> None:
+    """The abbreviations every page shows, read (and checked) once."""
+    snippets = config.mdx_configs.get("pymdownx.snippets") or {}
+    wanted = glossary.ABBREVIATIONS.name
+    if wanted not in (snippets.get("auto_append") or []):
+        raise PluginError(f"pymdownx.snippets must auto_append '{wanted}' (the abbreviations every page shows)")
+    abbreviations, findings = glossary.load_abbreviations(Path(config.docs_dir) / "includes" / wanted, state.root)
+    if findings:  # every page shows this file: stop before building any of them
+        raise PluginError("\n".join(f"{f.path}:{f.line}: {f.message} [{f.check}]" for f in findings))
+    state.reader = ReaderState(abbreviations)
+
+
+def replace_markers(state: BuildState, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """The glossary table and the evidence map in place of their markers."""
+    reader = state.reader
+    if glossary.MARKER in markdown:
+        markdown = markdown.replace(glossary.MARKER, glossary.glossary_markdown(reader.abbreviations))
+    if evidence_map.MARKER in markdown:
+        # The Markdown link is relative to this page's file (MkDocs checks and rewrites it); the lists,
+        # HTML, link to the annotated bibliography's URL relative to this page's URL.
+        references = posixpath.relpath(REFERENCES_PAGE, posixpath.dirname(page.file.src_uri) or ".")
+        target = files.get_file_from_path(REFERENCES_PAGE)
+        if target is None:
+            raise PluginError(f"{page.file.src_uri}: the evidence map links to {REFERENCES_PAGE}, which is missing")
+        entries = bibliography.load_bibliography(bibliography.bib_files(bib_dir(config, state.root)), state.root)
+        generated, lists = evidence_map.evidence_map_markdown(list(entries.by_key().values()), references,
+                                                              get_relative_url(target.url, page.url))
+        to_html = ShortMarkdown.for_site(reader.abbreviations, state.root / ".cache" / "evidence-map-html.json")
+        reader.lists[page.file.src_uri] = lists, to_html
+        markdown = markdown.replace(evidence_map.MARKER, generated)
+    return markdown
+
+
+def finish_page(state: BuildState, page: Page, config: MkDocsConfig) -> None:
+    """Generated lists into their slots, first uses of abbreviations focusable; print-site's copy of the
+    page is the final HTML with the reader notice (it takes `page.html` at on_page_content, before the
+    references are in)."""
+    reader = state.reader
+    html = page.content
+    lists = reader.lists.pop(page.file.src_uri, None)
+    if lists is not None:
+        markdown_lists, to_html = lists
+        html = HtmlSlots({HtmlSlots.slot(name): to_html(text) for name, text in markdown_lists.items()}).fill(html)
+        to_html.save()
+    html = glossary.focusable_first_abbreviations(html)
+    if print_site_enabled(config):
+        if reader.notice is None:
+            reader.notice = config.theme.get_env().get_template(print_page.NOTICE_TEMPLATE)
+        page.html = print_page.with_notice(html, reader.notice.render(page=page, config=config), page.title or "")
+    page.content = html
+
+
+def fix_print_page(state: BuildState, config: MkDocsConfig) -> None:
+    """The print page's ids made unique and its links pointed at them; its base made relative."""
+    if not print_site_enabled(config):
+        return
+    # The print page's file as print-site names it (its `print_page_basename` setting).
+    basename = config.plugins["print-site"].config.get("print_page_basename") or "print_page"
+    print_file = File(f"{basename}.md", config.docs_dir, config.site_dir, config.use_directory_urls)
+    path = Path(print_file.abs_dest_path)
+    text = path.read_text(encoding="utf-8")
+    renames, unresolved = print_page.anchor_renames(text)
+    fixed = print_page.apply_renames(text, renames)
+    fixed = print_page.relative_base(fixed, urlsplit(config.site_url or "/").path or "/",
+                                     get_relative_url(".", print_file.url))
+    for href in unresolved:
+        log.warning("%s: link to '#%s' has no target in the print page", print_file.src_uri, href)
+    if fixed != text:
+        path.write_text(fixed, encoding="utf-8")

@@ -1,0 +1,57 @@
+"""The source checks' findings kept between builds while none of their inputs changed.
+
+Every build runs the checks (scripts/hook_checks.py); at 200 pages and 3,000
+entries they take about half a second, and a `mkdocs serve` rebuild after an
+edit of one page runs them all again. Their result depends only on what they
+read (mkdocs.yml, every file under docs/, bib/ and the theme's overrides/),
+on their own code (the livingreview package) and on the date (dates in the
+future are findings), so it is kept in .cache/checks.json under a digest of
+all of these and reused while the digest is unchanged. `make check` always
+runs them afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from livingreview.core.atomic import write_cache
+from livingreview.checks import run_checks
+from livingreview.core.digest_cache import code_digest
+from livingreview.core.findings import Finding
+from livingreview.core.mkdocs_yaml import load_mkdocs_yaml
+
+def inputs_digest(root: Path) -> str:
+    """Digest of everything the checks' result depends on."""
+    mkdocs = load_mkdocs_yaml(root / "mkdocs.yml")
+    folders = (root / mkdocs.docs_dir(), root / mkdocs.bib_dir(), root / mkdocs.custom_dir())
+    files = [root / "mkdocs.yml", *(f for folder in folders for f in _files(folder))]
+    digest = hashlib.sha256(date.today().isoformat().encode() + code_digest())  # the checks' own code too
+    for path in files:
+        digest.update(b"\0" + str(path).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError as exc:
+            digest.update(f"unreadable: {exc.errno}".encode())  # the checks report it; rerun them
+    return digest.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
+def cached_checks(root: Path, cache_file: Path) -> list[Finding]:
+    """run_checks(root), from `cache_file` when it holds the result for the same inputs."""
+    key = inputs_digest(root)
+    try:
+        kept = json.loads(cache_file.read_text(encoding="utf-8"))
+        if kept.get("key") == key:
+            return [Finding(**f) for f in kept["findings"]]
+    except (OSError, ValueError, TypeError, KeyError):
+        pass  # missing or damaged: run the checks
+    findings = run_checks(root)
+    write_cache(cache_file, json.dumps({"key": key, "findings": [asdict(f) for f in findings]}))
+    return findings

@@ -1,0 +1,148 @@
+"""The speed layer's build steps (livingreview.build.pipeline lists them among the others).
+
+Each is a no-op when the layer is off (LIVINGREVIEW_NO_BATCH=1) or its patch is
+refused (livingreview.speed.patches); the product's steps then do all the work.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemBytecodeCache
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.theme import Theme
+
+from livingreview.build.state import BuildState
+from livingreview.core import parse_cache
+from livingreview.core.digest_cache import DigestCache
+from livingreview.core.markers import ANNOTATED_BIBLIOGRAPHY
+from livingreview.references.render import clean_reference_text
+from livingreview.speed import batching, offload, print_site_links, pybtex_cache, search_cache
+from livingreview.speed.links_ahead import ScanAhead
+from livingreview.speed.patches import (BATCHED_REFERENCES, COMPILED_TEMPLATES, KEPT_PYBTEX_PARSE,
+                                        KEPT_SEARCH_ENTRIES, PRINT_SITE_ONE_PASS, usable)
+
+log = get_plugin_logger("livingreview.speed")
+
+
+def enabled() -> bool:
+    """The one switch: LIVINGREVIEW_NO_BATCH=1 turns the whole speed layer off."""
+    return batching.batching_enabled()
+
+
+def _cache(state: BuildState) -> Path:
+    return state.root / ".cache"
+
+
+def configure(state: BuildState, config: MkDocsConfig) -> None:
+    """Caches on (parsed bib/ files, print-site rewrites, search entries, compiled templates), and
+    mkdocs-bibtex's pybtex parse started in a child process, beside the checks."""
+    on = enabled()
+    offload.new_build(on)
+    parse_cache.enable_disk(_cache(state) / "parsed" if on else None)
+    reuse = on and usable(KEPT_PYBTEX_PARSE)
+    pybtex_cache.reuse_parsed_bib_files(reuse)
+    if reuse:
+        pybtex_cache.parse_in_background(_plugin_bib_files(config))
+    print_site_links.install(on and usable(PRINT_SITE_ONE_PASS), _cache(state) / "print-pages.pickle")
+    search_cache.install(on and usable(KEPT_SEARCH_ENTRIES), _cache(state) / "search.pickle")
+    if on and usable(COMPILED_TEMPLATES):
+        _keep_compiled_templates(config.theme, _cache(state) / "jinja")
+    if on:
+        state.speed.link_scans = DigestCache(_cache(state) / "links.pickle")
+        state.speed.scan_ahead = ScanAhead(state.speed.link_scans)
+
+
+def _plugin_bib_files(config: MkDocsConfig) -> list[str]:
+    """The .bib files mkdocs-bibtex 4.4.0 will parse, named as it names them (its on_config)."""
+    bibtex = config.plugins.get("bibtex")
+    if bibtex is None or bibtex.config.bib_file is not None or bibtex.config.bib_dir is None:
+        return []  # a single file (or URL) is left to the plugin
+    from mkdocs_bibtex.utils import get_path_relative_to_mkdocs_yaml
+
+    folder = Path(get_path_relative_to_mkdocs_yaml(bibtex.config.bib_dir, config))
+    return [os.fspath(path) for path in folder.rglob("*.bib")]
+
+
+def _keep_compiled_templates(theme: Theme, folder: Path) -> None:
+    """Give every Jinja environment `theme.get_env()` makes (MkDocs' and print-site's) a bytecode cache."""
+    make_env = theme.get_env
+
+    def get_env() -> Environment:
+        env = make_env()
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        return env
+
+    theme.get_env = get_env  # type: ignore[method-assign]  # this theme object only, i.e. this build
+
+
+def start_formatting(state: BuildState, files: Files, config: MkDocsConfig) -> None:
+    """Every reference cited anywhere formatted in one pandoc run, in the background while MkDocs converts
+    the pages (mkdocs-bibtex writes their footnotes with a placeholder meanwhile)."""
+    if not (enabled() and usable(BATCHED_REFERENCES)):
+        return
+    registry = config.plugins["bibtex"].registry
+    refusal = batching.batching_refusal(registry.csl_file)
+    if refusal:
+        log.info("references are formatted page by page by mkdocs-bibtex: %s, so formatting them in one batch "
+                 "would change their text", refusal)
+        return
+    from mkdocs_bibtex.citation import CitationBlock
+
+    keys: set[str] = set()
+    for file in files.documentation_pages():
+        if ANNOTATED_BIBLIOGRAPHY in file.content_string:
+            keys |= set(state.references.entries)
+        for block in CitationBlock.from_markdown(file.content_string):
+            keys |= {c.key for c in block.citations}
+    state.speed.pending = batching.PendingFormat(registry, keys, DigestCache(_cache(state) / "references.json"))
+
+
+def finish_formatting(state: BuildState, config: MkDocsConfig) -> None:
+    """The first page to be written waits for pandoc; every placeholder gets its reference's text, and the
+    helper process converts the texts' Markdown ahead of the pages."""
+    pending, state.speed.pending = state.speed.pending, None
+    if pending is None:
+        return
+    pending.finish()
+    formatted = config.plugins["bibtex"].registry._reference_cache
+    wanted: list[str] = []
+    for src, texts in state.references.texts.items():
+        for key, text in texts.items():
+            if text == batching.PENDING:
+                texts[key] = formatted.get(key, "")
+        wanted += [clean_reference_text(text) for text in texts.values()]
+        if src in state.references.annotated:
+            wanted += state.references.annotated[src].markdown_texts(lambda key: texts.get(key, ""))
+    offload.convert_ahead(state.references.to_html, wanted)
+
+
+def scan_ahead(state: BuildState, output: str) -> None:
+    """The helper process reads the page's ids and links for the link check while MkDocs goes on."""
+    if state.speed.scan_ahead is not None:
+        state.speed.scan_ahead(output)
+
+
+def rewrite_print_page_ahead(state: BuildState, page: Page, config: MkDocsConfig) -> None:
+    """The helper process makes print-site's rewrite of the page before print-site asks for it."""
+    if not print_site_links.installed() or not print_site_links.as_rendered(page.html, page.meta.get("tags")):
+        return
+    if state.speed.heading_numbers is None:
+        state.speed.heading_numbers = print_site_links.heading_numbers(
+            config.plugins["print-site"].renderer._get_items())
+    print_site_links.rewrite_ahead(page.html, page.url, config.use_directory_urls,
+                                   state.speed.heading_numbers.get(page.file.src_uri))
+
+
+def save(state: BuildState) -> None:
+    """What this build made, kept for the next (only this build's entries)."""
+    if enabled():
+        search_cache.save()
+        print_site_links.save()
+        if state.speed.link_scans is not None:
+            state.speed.link_scans.save()
