@@ -34,6 +34,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     return report(run_checks(args.root), "check")
 
 
+def cmd_fingerprint_source(args: argparse.Namespace) -> int:
+    from livingreview.checks.content import FINGERPRINT, fingerprint
+
+    try:
+        text = args.article.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"fingerprint-source: cannot read {args.article}: {exc}", file=sys.stderr)
+        return 1
+    runs = fingerprint(text)
+    FINGERPRINT.write_text("\n".join(runs) + "\n", encoding="utf-8")
+    print(f"fingerprint-source: {len(runs)} runs of 12 words written to {FINGERPRINT}", file=sys.stderr)
+    return 0
+
+
 def cmd_format_bib(args: argparse.Namespace) -> int:
     from livingreview.references.bib_format import format_files
     from livingreview.checks.sources import load_sources
@@ -123,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     command("check", cmd_check, "check citations, bibliography, pages and markup (fast, offline, no build)")
+    command("fingerprint-source", cmd_fingerprint_source, "record the source article's 12-word runs (digests "
+            "only) for the source-copying check").add_argument("article", type=Path, help="the article as text")
     command("format-bib", cmd_format_bib, "rewrite bib/*.bib in canonical form (never losing a field)") \
         .add_argument("--check", action="store_true", help="only report files not in canonical form")
     command("links", cmd_links, "check a built site's links and anchors, offline (external ones: make linkcheck)") \

@@ -20,8 +20,10 @@ from livingreview.speed.steps import enabled as speed_enabled
 log = get_plugin_logger("livingreview.checks")
 
 # Faults after which a later step or plugin would fail without naming the file and line (pybtex on a
-# broken .bib, mkdocs-bibtex on an unknown key): the build stops at once, with the checks' messages.
-STOPS_THE_BUILD = {"bib-syntax": "BibTeX syntax error", "citation-unknown-key": "unknown citation key"}
+# broken .bib, mkdocs-bibtex on an unknown key), or report the same fault again (MkDocs' link validation,
+# the built site's link check): the build stops at once, each fault said once, by the checks.
+STOPS_THE_BUILD = {"bib-syntax": "BibTeX syntax error", "citation-unknown-key": "unknown citation key",
+                   "links": "broken link"}
 
 
 def log_findings(findings: Iterable[Finding]) -> None:

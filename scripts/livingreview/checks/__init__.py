@@ -17,8 +17,10 @@ from typing import Callable
 from livingreview.checks.bib import check_bibliography
 from livingreview.checks.cite import check_citations
 from livingreview.checks.claims import check_claims
+from livingreview.checks.content import check_content
 from livingreview.checks.markup import check_markup
 from livingreview.checks.page_checks import check_nav, check_pages
+from livingreview.checks.page_links import check_page_links
 from livingreview.checks.sources import Sources, load_sources
 from livingreview.core.findings import Finding
 
@@ -30,6 +32,8 @@ CHECKS: tuple[Check, ...] = (
     check_nav,
     check_claims,
     check_markup,
+    check_page_links,
+    check_content,
 )
 
 

@@ -34,6 +34,8 @@ def citation_spans(masked: str) -> tuple[list[tuple[int, int]], list[tuple[int, 
 
 def check_citations(sources: Sources) -> list[Finding]:
     known = {e.key for e in sources.entries}
+    # Keys inside blocks a syntax error made unreadable are not unknown: that error is their one finding.
+    known |= {key for b in sources.bib_files for key in b.parsed.hidden_keys}
     broken_bib = any(b.parsed.findings for b in sources.bib_files) or any(f.check == "bib-syntax"
                                                                           for f in sources.findings)
     findings: list[Finding] = []

@@ -94,12 +94,12 @@ LIBRARIES = ("bibtexparser", "markdown", "mkdocs", "pybtex")
 
 @functools.cache
 def code_digest() -> bytes:
-    """Digest of the livingreview package's code and of the libraries it builds on: what it makes from
+    """Digest of the livingreview package's files (code and data) and of the libraries it builds on: what it makes from
     the same input may change with them."""
     from importlib import metadata
 
     digest = hashlib.sha256(" ".join(f"{name}={metadata.version(name)}" for name in LIBRARIES).encode())
-    for path in sorted(p for p in project.PACKAGE.rglob("*.py") if "__pycache__" not in p.parts):
+    for path in sorted(p for p in project.PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(project.PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.digest()
 

@@ -27,6 +27,8 @@ OPTIONAL_KEYS = ("authors", "hide", "search", "icon", "template")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TEMPLATE_STATUS = re.compile(r"""status\s*==\s*["'](?P<id>[^"']+)["']""")
 CHECK = "front-matter"
+# Characters that end an HTML attribute or open a tag where the theme copies title and description verbatim.
+HTML_BREAKING = frozenset('"<>')
 
 
 def iso_date(value: str) -> datetime.date | None:
@@ -88,6 +90,10 @@ def _check_mapping(path: str, mapping: yaml.MappingNode) -> list[Finding]:
         elif key in ("title", "description"):
             if not _is_text(value):
                 error(value, f"'{key}' must be non-empty text")
+            elif found := sorted(set(value.value) & HTML_BREAKING):
+                error(value, f"'{key}' contains {' '.join(repr(c) for c in found)}: the theme writes it unescaped "
+                      "into the page's HTML (<title>, <meta content=\"...\">), where it would end the tag; "
+                      "write typographic quotes (\u201c \u201d) and words instead")
         elif key in DATE_KEYS:
             if not (isinstance(value, yaml.ScalarNode) and iso_date(value.value.strip())):
                 shown = value.value if isinstance(value, yaml.ScalarNode) else "a list or mapping"
@@ -99,6 +105,8 @@ def _check_mapping(path: str, mapping: yaml.MappingNode) -> list[Finding]:
         elif key == "authors":
             if not (isinstance(value, yaml.SequenceNode) and value.value and all(_is_text(v) for v in value.value)):
                 error(value, "'authors' must be a list of names")
+            elif any(set(v.value) & HTML_BREAKING for v in value.value):
+                error(value, "'authors' names contain '\"', '<' or '>', which would end the citation meta tags")
     missing = [k for k in REQUIRED_KEYS if k not in seen]
     if missing:
         findings.append(Finding(path, 1, "error", "front matter lacks " + ", ".join(missing), CHECK))

@@ -270,6 +270,17 @@ def year_chart(entries: list[Entry]) -> str:
                       "</figure>", table])
 
 
+def anchor_ids(entries: list[Entry]) -> set[str]:
+    """The ids the generated part adds to its page (its headings and the per-cell lists)."""
+    grid = cells(entries)
+    ids = {"site-by-technology", "by-year", "entries", "evidence-map-caption", "year-chart-title", "year-chart-desc"}
+    for site in SITES:
+        if site_entries(entries, site):
+            ids.add(cell_id(site.slug))
+            ids |= {cell_id(site.slug, tech.slug) for tech in TECHS if grid[(site.slug, tech.slug)]}
+    return ids
+
+
 def evidence_map_markdown(entries: list[Entry], references_page: str,
                           references_url: str) -> tuple[str, dict[str, str]]:
     """The whole generated part of the evidence map page, and its entry lists by slot name (cell_lists).

@@ -120,7 +120,8 @@ def prose(text: str) -> str:
     masked, _ = mask_code(body)
     for pattern in (HTML_COMMENT, CITATION, LINK_TARGET):
         masked = pattern.sub(" ", masked)
-    return masked
+    opened = masked.find("<!--")
+    return masked[:opened] if opened >= 0 else masked  # an unclosed comment hides the rest of the page
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +67,8 @@ class Bibliography:
     findings: list[Finding]
     # (line, what) of blocks the canonical writer cannot keep: comments, @string, @preamble.
     unkept: list[tuple[int, str]] = field(default_factory=list)
+    # Keys of entries inside blocks that a syntax error made unreadable: citing them is no second fault.
+    hidden_keys: set[str] = field(default_factory=set)
 
     def by_key(self) -> dict[str, Entry]:
         """First entry per key (duplicates are reported by the checks)."""
@@ -98,6 +101,7 @@ def _parse_bibtex(text: str, path: str) -> Bibliography:
         return Bibliography([], [Finding(path, 1, "error", f"cannot parse BibTeX: {exc}", "bib-syntax")])
     entries: list[Entry] = []
     unkept: list[tuple[int, str]] = []
+    hidden: set[str] = set()
     for block in library.blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, model.DuplicateBlockKeyBlock):
@@ -112,11 +116,18 @@ def _parse_bibtex(text: str, path: str) -> Bibliography:
                 entries.append(_entry(inner, path))
             continue
         if isinstance(block, model.ParsingFailedBlock):
+            hidden |= set(ENTRY_START.findall(block.raw or ""))
             reason = getattr(block.error, "abort_reason", None) or str(block.error)  # aborted blocks: str() is ""
             message = " ".join(reason.split()).split(" Note:")[0] or "malformed BibTeX block"
             findings.append(Finding(path, line, "error", f"BibTeX syntax error in the block starting here: {message}", "bib-syntax"))
         elif isinstance(block, model.Entry):
-            entries.append(_entry(block, path))
+            missing = _missing_comma(block)
+            if missing is None:
+                entries.append(_entry(block, path))
+            else:  # pybtex would stop on it; its other faults would only follow from this one
+                hidden.add(block.key)
+                findings.append(Finding(path, missing, "error", f"BibTeX syntax error in '{block.key}': a comma is "
+                                        "missing at the end of this line, between two fields", "bib-syntax"))
         elif isinstance(block, model.ImplicitComment):
             stray = block.comment.strip()
             if stray and not stray.startswith("%"):
@@ -126,7 +137,24 @@ def _parse_bibtex(text: str, path: str) -> Bibliography:
                 unkept.append((line, "a % comment"))
         elif isinstance(block, (model.String, model.Preamble, model.ExplicitComment)):
             unkept.append((line, "an @" + type(block).__name__.lower().replace("explicit", "") + " block"))
-    return Bibliography(entries, findings, unkept)
+    return Bibliography(entries, findings, unkept, hidden)
+
+
+ENTRY_START = re.compile(r"@\s*[A-Za-z]+\s*\{\s*([^,\s{}]+)\s*,")
+# A field assignment inside a value: the comma before it is missing (`journal = {X}` NEWLINE `year = ...`).
+NEXT_FIELD = re.compile(r"^(?:\{.*\}|\".*\"|[^\s{}\"#]+)\s*?\n\s*[A-Za-z_][\w-]*\s*=", re.DOTALL)
+
+
+def _missing_comma(block: model.Entry) -> int | None:
+    """The line that lacks its comma, when a field's raw value runs on into the next field; else None."""
+    for f in block.fields:
+        raw = str(f.value)
+        match = NEXT_FIELD.match(raw)
+        if match:
+            head = raw[:match.end()].rstrip()
+            value_end = head.rfind("\n")
+            return (f.start_line or block.start_line or 0) + 1 + raw[:value_end].count("\n")
+    return None
 
 
 def _entry(block: model.Entry, path: str) -> Entry:

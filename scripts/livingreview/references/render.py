@@ -139,6 +139,11 @@ class AnnotatedBibliography:
         return texts
 
 
+def annotated_anchor_ids(entries: list[Entry]) -> set[str]:
+    """The ids the annotated bibliography adds to its page: a heading per group, an anchor per entry."""
+    return {anchor for anchor, _, _ in group_entries(entries)} | {f"ref-{e.key}" for e in entries}
+
+
 def annotated_bibliography(entries: list[Entry]) -> AnnotatedBibliography:
     """Every entry once in full, grouped, with cross-links ("See ... above") where it appears again."""
     entries = sorted(entries, key=lambda e: (e.get("author") or e.get("title")).lower())
