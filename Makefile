@@ -72,7 +72,7 @@ test: venv node ## Run the whole test suite, browser tests included
 BENCH_ARGS ?=
 .PHONY: bench
 bench: venv ## Time a synthetic 200-page, 3,000-entry review and the real site against plain MkDocs
-	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+	$(BIN)/python -m livingreview.tools.bench $(BENCH_ARGS)
 
 .PHONY: lock
 lock: ## Re-resolve requirements/requirements.in into the lock file

@@ -51,6 +51,13 @@ def test_add_a_paper_by_doi_cite_it_on_a_new_page_and_build(project_copy, regist
     assert uncited.returncode == 1 and f"{key}: cited on no page" in uncited.stdout  # the checks say what is next
 
     page = start_page_from_template(project_copy, key)
+    thin = python(project_copy, "check", "--root", str(project_copy))
+    assert thin.returncode == 1 and "docs/technologies/new-topic.md:1: error: too thin" in thin.stdout, thin.stdout
+    # The contributor writes the page out (here: paragraphs of filler, each cited).
+    filler = (f"Each paragraph of this page states one finding of the trials it cites and nothing stronger "
+              f"than the papers report about their patients, endpoints and follow-up [@{key}; @rtog0617; "
+              "@antonia2017pacific].\n\n")
+    page.write_text(page.read_text(encoding="utf-8") + filler * 16, encoding="utf-8")
     checked = python(project_copy, "check", "--root", str(project_copy))
     assert checked.returncode == 0, checked.stdout + checked.stderr
 

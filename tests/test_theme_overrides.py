@@ -16,10 +16,6 @@ from livingreview.core.project import ROOT
 THEME = Path(material.__file__).parent / "templates"
 # override -> (text in Material's version, text in ours)
 CHANGES = {
-    "partials/search.html": (
-        '<div class="md-search" data-md-component="search" role="dialog">',
-        '<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">',
-    ),
     "partials/source.html": (
         ' class="md-source" data-md-component="source">',
         ' class="md-source">',

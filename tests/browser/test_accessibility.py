@@ -33,10 +33,10 @@ def test_no_serious_axe_violation_dark(new_context, url):
 
 
 def test_search_dialog_open_has_no_serious_violation(page):
-    """With the search dialog open and results shown (Material's overlay, our aria-label)."""
+    """With the search dialog open and results shown (docs/javascripts/search.js over Pagefind)."""
     page.goto("", wait_until="networkidle")
-    page.locator(".md-search__input").click()
-    page.locator(".md-search__input").press_sequentially("proton", delay=20)
-    page.locator(".md-search-result__item").first.wait_for()
+    page.locator("button.lr-search-open").click()
+    page.locator(".lr-search__input").press_sequentially("proton", delay=20)
+    page.locator("ol.lr-search__results li").first.wait_for()
     violations = serious_violations(page)
     assert not violations, "search open: " + "\n".join(violations)

@@ -1,13 +1,12 @@
-"""Search, typed with real keystrokes, finds each cancer site's page by a word only that page has.
+"""Search (Pagefind, docs/javascripts/search.js), typed with real keystrokes, finds each cancer site's page
+by a word only that page has, and fetches nothing of its index before the reader types.
 
-The word is chosen from the page's Markdown source, then checked against the built
-search index: it must be indexed for this page, and no other page may contain even its
-first six letters (so neither lunr's stemming nor prefix matching can reach another page).
+The word is chosen from the page's Markdown source: no other built page may contain even its first six
+letters (so neither stemming nor prefix matching can reach another page).
 """
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -23,16 +22,17 @@ pytestmark = pytest.mark.browser
 PREFIX = 6  # letters another page must not contain
 MIN_LENGTH = 8
 NOT_PROSE = re.compile(r"<!--.*?-->|\[@[^\]]*\]|\]\([^)]*\)|\{[#.:][^}]*\}|<[^>]+>|^\*\[.*$", re.DOTALL | re.MULTILINE)
+ARTICLE = re.compile(r"<div data-pagefind-body>(.*?)</article>", re.DOTALL)
 
 
 def indexed_text(site) -> dict[str, str]:
-    """Page URL -> its lower-cased searchable text (titles and section texts, tags stripped)."""
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    """Page URL -> the lower-cased text of its indexed article (tags stripped)."""
     pages: dict[str, str] = {}
-    for doc in index["docs"]:
-        url = doc["location"].split("#", 1)[0]
-        text = re.sub(r"<[^>]+>", " ", f"{doc['title']} {doc['text']}").lower()
-        pages[url] = pages.get(url, "") + " " + text
+    for html in site.rglob("index.html"):
+        found = ARTICLE.search(html.read_text(encoding="utf-8"))
+        if found:
+            url = html.parent.relative_to(site).as_posix()
+            pages["" if url == "." else url + "/"] = re.sub(r"<[^>]+>", " ", found[1]).lower()
     return pages
 
 
@@ -46,29 +46,48 @@ def prose_words(source: str) -> list[str]:
 
 def unique_term(source: str, pages: dict[str, str]) -> str:
     url = page_url(source)
-    assert url in pages, f"/{url} is not in the search index"
+    assert url in pages, f"/{url} has no indexed article"
     others = " ".join(text for other, text in pages.items() if other != url)
     for word in prose_words(source):
         if re.search(rf"\b{word}\b", pages[url]) and word[:PREFIX] not in others:
             return word
-    pytest.fail(f"{source}: no word of {MIN_LENGTH}+ letters is unique to this page in the search index")
+    pytest.fail(f"{source}: no word of {MIN_LENGTH}+ letters is unique to this page")
+
+
+def test_the_print_page_and_the_notices_are_not_indexed(built_site):
+    """Only each page's article is indexed: not the whole-review print page, which repeats every page."""
+    print_page = (built_site.site / "print_page" / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in print_page
+    lung = (built_site.site / "sites" / "lung" / "index.html").read_text(encoding="utf-8")
+    assert lung.count("data-pagefind-body") == 1 and (built_site.site / "pagefind" / "pagefind.js").is_file()
 
 
 @pytest.mark.parametrize("source", SITE_PAGES, ids=lambda s: s.removesuffix(".md"))
 def test_search_finds_site_page_by_its_unique_term(built_site, page, source):
     term = unique_term(source, indexed_text(built_site.site))
     url = page_url(source)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
     page.goto("")
-    search = page.locator(".md-search__input")
-    search.click()
+    page.keyboard.press("/")  # opens the dialog, as the header's search button does
+    search = page.locator("dialog.lr-search input.lr-search__input")
+    expect(search).to_be_focused()
+    assert not [u for u in fetched if "/pagefind/" in u], "the index was fetched before the reader typed"
     search.press_sequentially(term, delay=40)
-    expect(page.locator(".md-search-result__meta")).to_have_text("1 matching document", timeout=10_000)
-    links = page.locator(".md-search-result__list a.md-search-result__link")
+    expect(page.locator(".lr-search__status")).to_have_text("1 page found", timeout=10_000)
+    links = page.locator("ol.lr-search__results a.lr-search__link")
     hrefs = links.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
-    assert hrefs, f"searching {term!r}: no result link"
-    assert all(href.lstrip("/") == url for href in hrefs), f"searching {term!r}: results {hrefs}, expected /{url}"
-    # Material gives the page's own result `?h=` empty when the term is only in a later section: follow a
-    # result that carries the term, as a reader looking for it would.
-    links.filter(has=page.locator("mark")).first.click()
-    expect(page).to_have_url(re.compile(rf"/{re.escape(url)}(\?[^#]*)?(#.*)?$"))
-    expect(page.locator("article mark").first).to_be_visible()  # search.highlight marks the term
+    assert hrefs == [f"/{url}"], f"searching {term!r}: results {hrefs}, expected /{url}"
+    expect(page.locator("ol.lr-search__results mark").first).to_be_visible()
+    assert any(u.endswith("/pagefind/pagefind.js") for u in fetched)
+    links.first.click()
+    expect(page).to_have_url(re.compile(rf"/{re.escape(url)}$"))
+
+
+def test_search_button_opens_and_closes_the_dialog(page):
+    page.goto("sites/lung/")
+    page.locator("button.lr-search-open").click()
+    dialog = page.locator("dialog.lr-search")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()

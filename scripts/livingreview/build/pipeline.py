@@ -66,6 +66,9 @@ STEPS: tuple[Step, ...] = (
     Step("post_build", 0, citing.finish),
     Step("post_build", -100, reader.fix_print_page),  # after print-site has written its page
     Step("post_build", -100, speed.save),
+    Step("post_build", -140, speed.reuse_search_index),  # the pages of a build whose index is kept
+    Step("post_build", -150, reader.search_index),  # after print-site: every page written
+    Step("post_build", -160, speed.keep_search_index),
     Step("post_build", -200, checks.link_check),  # after every other plugin and step has written its files
 )
 

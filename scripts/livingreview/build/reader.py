@@ -19,7 +19,7 @@ from livingreview.build.references import bib_dir
 from livingreview.build.state import BuildState, ReaderState
 from livingreview.core.html_slots import HtmlSlots
 from livingreview.core.short_markdown import ShortMarkdown
-from livingreview.reader import evidence_map, glossary, print_page
+from livingreview.reader import evidence_map, glossary, print_page, search
 from livingreview.references import bibliography
 
 log = get_plugin_logger(__name__)
@@ -101,3 +101,13 @@ def fix_print_page(state: BuildState, config: MkDocsConfig) -> None:
         log.warning("%s: link to '#%s' has no target in the print page", print_file.src_uri, href)
     if fixed != text:
         path.write_text(fixed, encoding="utf-8")
+
+
+def search_index(state: BuildState, config: MkDocsConfig) -> None:
+    """The site's search index (Pagefind), from the pages as written (unless the speed layer kept it)."""
+    if state.speed.search_index_kept:
+        return
+    try:
+        search.index_site(Path(config.site_dir))
+    except search.SearchIndexError as exc:
+        raise PluginError(f"search index: {exc}") from exc

