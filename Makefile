@@ -43,6 +43,10 @@ build: venv ## Strict build of the site into site/ (its hook checks the built li
 check: venv ## Check citations, bibliography, pages and markup: fast, offline, no build
 	$(BIN)/python -m livingreview check
 
+.PHONY: evidence-report
+evidence-report: venv ## Per page: checked and unchecked references, key studies, sections without a checked citation
+	$(BIN)/python -m livingreview evidence-report
+
 .PHONY: format-bib
 format-bib: venv ## Rewrite bib/*.bib in canonical form (refuses when it would lose anything)
 	$(BIN)/python -m livingreview format-bib

@@ -78,6 +78,13 @@ def cmd_verify_refs(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_evidence_report(args: argparse.Namespace) -> int:
+    from livingreview.evidence.report import report
+
+    print(report(args.root))
+    return 0
+
+
 def cmd_check_anchors(args: argparse.Namespace) -> int:
     from livingreview.citing.anchors import check_anchors
 
@@ -143,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
         .add_argument("--check", action="store_true", help="only report files not in canonical form")
     command("links", cmd_links, "check a built site's links and anchors, offline (external ones: make linkcheck)") \
         .add_argument("--site", type=Path, default=None, help="built site folder (default: ROOT/site)")
+    command("evidence-report", cmd_evidence_report, "per topic page: checked and unchecked records cited, studies "
+            "in its key-studies table, sections without a checked citation")
     command("check-anchors", cmd_check_anchors, "published page addresses and section ids still resolve "
             "(published/anchors.json; renamed pages need a redirect)")
     command("check-release", cmd_check_release, "CITATION.cff and docs/changelog.md agree with the version in "

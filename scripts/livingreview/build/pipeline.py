@@ -45,6 +45,7 @@ STEPS: tuple[Step, ...] = (
     Step("config", 0, reader.configure),
     # Files: every page gets a citation record and its downloads.
     Step("files", -100, citing.add_records),  # after plugins that add pages
+    Step("files", -100, reader.add_dataset),  # the study dataset's downloads
     Step("files", -100, speed.start_formatting),  # after mkdocs-bibtex has read the bibliography
     # Each page's Markdown, around mkdocs-bibtex (0), which turns [@key] into footnotes.
     Step("page_markdown", 200, references.before_bibtex),

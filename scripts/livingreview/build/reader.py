@@ -19,8 +19,11 @@ from livingreview.build.references import bib_dir
 from livingreview.build.state import BuildState, ReaderState
 from livingreview.core.html_slots import HtmlSlots
 from livingreview.core.short_markdown import ShortMarkdown
+from livingreview.evidence import dataset, tables
+from livingreview.evidence.studies import load_studies, studies_path
 from livingreview.reader import evidence_map, glossary, print_page, search
 from livingreview.references import bibliography
+from livingreview.references.citations import cited_keys
 
 log = get_plugin_logger(__name__)
 
@@ -41,7 +44,24 @@ def configure(state: BuildState, config: MkDocsConfig) -> None:
     abbreviations, findings = glossary.load_abbreviations(Path(config.docs_dir) / "includes" / wanted, state.root)
     if findings:  # every page shows this file: stop before building any of them
         raise PluginError("\n".join(f"{f.path}:{f.line}: {f.message} [{f.check}]" for f in findings))
-    state.reader = ReaderState(abbreviations)
+    path = studies_path(bib_dir(config, state.root))
+    studies = load_studies(path, path.relative_to(state.root).as_posix() if path.is_relative_to(state.root) else str(path))
+    state.reader = ReaderState(abbreviations, studies)  # the checks report a broken record; the sound ones show
+
+
+def add_dataset(state: BuildState, files: Files, config: MkDocsConfig) -> None:
+    """The study dataset as downloads (data/studies.csv, .json, .schema.json), from every checked study."""
+    cited_on: dict[str, list[str]] = {}
+    for file in files.documentation_pages():
+        for key in cited_keys(file.content_string):
+            cited_on.setdefault(key, []).append(file.url)
+    review = state.citing.review
+    info = dataset.ReviewInfo(title=review.title, version=review.version, released=review.released.isoformat(),
+                              url=review.url, doi=review.doi)
+    data = dataset.rows(state.reader.studies.studies, state.references.entries, cited_on)
+    for path, content in dataset.downloads(data, info).items():
+        if files.get_file_from_path(path) is None:
+            files.append(File.generated(config, path, content=content))
 
 
 def replace_markers(state: BuildState, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -62,6 +82,14 @@ def replace_markers(state: BuildState, markdown: str, page: Page, config: MkDocs
         to_html = ShortMarkdown.for_site(reader.abbreviations, state.root / ".cache" / "evidence-map-html.json")
         reader.lists[page.file.src_uri] = lists, to_html
         markdown = markdown.replace(evidence_map.MARKER, generated)
+    if tables.MARKER in markdown:
+        src = page.file.src_uri
+        shown = tables.page_studies(src, cited_keys(markdown), reader.studies.by_key(), state.references.entries)
+        references_page = files.get_file_from_path(REFERENCES_PAGE)
+        references_url = get_relative_url(references_page.url, page.url) if references_page else REFERENCES_PAGE
+        data_url = get_relative_url(dataset.FOLDER, page.url)
+        markdown = markdown.replace(tables.MARKER, tables.key_studies_markdown(src, shown, references_url,
+                                                                              data_url.rstrip("/") + "/"), 1)
     return markdown
 
 

@@ -16,6 +16,7 @@ from livingreview.citing.records import CitationRecord, Review
 from livingreview.citing.styles import Formatted
 from livingreview.core.digest_cache import DigestCache
 from livingreview.core.short_markdown import ShortMarkdown
+from livingreview.evidence.studies import StudySet
 from livingreview.reader.glossary import Abbreviation
 from livingreview.references.bibliography import Entry
 from livingreview.references.render import AnnotatedBibliography
@@ -48,6 +49,7 @@ class CitingState:
 @dataclass
 class ReaderState:
     abbreviations: list[Abbreviation]
+    studies: StudySet  # bib/studies.yaml
     # Per page: generated lists kept out of the page's Markdown, by slot name, and their converter.
     lists: dict[str, tuple[dict[str, str], ShortMarkdown]] = field(default_factory=dict)
     notice: Any = None  # the reader notice's compiled template (print page)

@@ -22,6 +22,7 @@ from livingreview.checks.markup import check_markup
 from livingreview.checks.page_checks import check_nav, check_pages
 from livingreview.checks.page_links import check_page_links
 from livingreview.checks.sources import Sources, load_sources
+from livingreview.checks.studies import check_studies
 from livingreview.core.findings import Finding
 
 Check = Callable[[Sources], list[Finding]]
@@ -34,6 +35,7 @@ CHECKS: tuple[Check, ...] = (
     check_markup,
     check_page_links,
     check_content,
+    check_studies,
 )
 
 

@@ -25,8 +25,12 @@ from livingreview.checks.page_checks import ATTR_LIST, headings, heading_id
 from livingreview.checks.sources import MarkdownFile, Sources
 from livingreview.core.findings import Finding
 from livingreview.core.markdown_text import line_of
-from livingreview.core.markers import ANNOTATED_BIBLIOGRAPHY, EVIDENCE_MAP
+from livingreview.core.markers import ANNOTATED_BIBLIOGRAPHY, EVIDENCE_MAP, KEY_STUDIES
+from livingreview.evidence import dataset, tables
+from livingreview.reader import evidence_map
+from livingreview.references.bibliography import Entry
 from livingreview.references.citations import find_citations
+from livingreview.references.render import annotated_anchor_ids
 
 CHECK = "links"
 MARKDOWN_LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -38,8 +42,8 @@ ATTR_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
 FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\s]+)\](?!:)")
 EXTERNAL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
 
-# The ids generated parts add to a page, by the marker that asks for them; set by their owners.
-GeneratedIds = Callable[[Sources], set[str]]
+# The ids generated parts add to a page, by the marker that asks for them.
+GeneratedIds = Callable[[Sources, MarkdownFile], set[str]]
 _GENERATED: dict[str, GeneratedIds] = {}
 
 
@@ -51,20 +55,23 @@ def generates_ids(marker: str) -> Callable[[GeneratedIds], GeneratedIds]:
     return register
 
 
-def _annotated_ids(sources: Sources) -> set[str]:
-    from livingreview.references.render import annotated_anchor_ids
-
+@generates_ids(ANNOTATED_BIBLIOGRAPHY)
+def _annotated_ids(sources: Sources, page: MarkdownFile) -> set[str]:
     return annotated_anchor_ids(sources.entries)
 
 
-def _evidence_map_ids(sources: Sources) -> set[str]:
-    from livingreview.reader.evidence_map import anchor_ids
+@generates_ids(EVIDENCE_MAP)
+def _evidence_map_ids(sources: Sources, page: MarkdownFile) -> set[str]:
+    return evidence_map.anchor_ids(sources.entries)
 
-    return anchor_ids(sources.entries)
 
-
-generates_ids(ANNOTATED_BIBLIOGRAPHY)(_annotated_ids)
-generates_ids(EVIDENCE_MAP)(_evidence_map_ids)
+@generates_ids(KEY_STUDIES)
+def _key_studies_ids(sources: Sources, page: MarkdownFile) -> set[str]:
+    entries: dict[str, Entry] = {}
+    for entry in sources.entries:
+        entries.setdefault(entry.key, entry)
+    cited = [c.key for c in find_citations(page.masked)]
+    return tables.anchor_ids(tables.page_studies(page.doc, cited, sources.studies.by_key(), entries))
 
 
 def page_ids(page: MarkdownFile, sources: Sources) -> set[str]:
@@ -85,7 +92,7 @@ def page_ids(page: MarkdownFile, sources: Sources) -> set[str]:
         ids.add("references")
     for marker, generated in _GENERATED.items():
         if marker in body:
-            ids |= generated(sources)
+            ids |= generated(sources, page)
     return ids
 
 
@@ -104,7 +111,7 @@ def check_page_links(sources: Sources, generated_files: set[str] | None = None) 
     urls = {page_url(doc): doc for doc in pages}
     files = {p.relative_to(sources.docs_dir).as_posix() for p in sources.docs_dir.rglob("*") if p.is_file()} \
         if sources.docs_dir.is_dir() else set()
-    files |= generated_files or set()
+    files |= set(dataset.FILES.values()) | (generated_files or set())
     ids: dict[str, set[str]] = {}
 
     def anchors_of(doc: str) -> set[str]:

@@ -14,6 +14,7 @@ import pathspec
 from livingreview.references.bib_format import BibFile
 from livingreview.references.bibliography import Entry, bib_files, parse_bibtex
 from livingreview.core.findings import Finding
+from livingreview.evidence.studies import StudySet, load_studies, studies_path
 from livingreview.core.markdown_text import FrontMatter, mask_code, split_front_matter
 from livingreview.core.mkdocs_yaml import MkDocsYaml, load_mkdocs_yaml
 
@@ -58,6 +59,7 @@ class Sources:
     bib_files: list[BibFile]
     findings: list[Finding]  # problems met while reading
     unreadable_pages: set[str] = field(default_factory=set)  # docs-relative paths of pages not read
+    studies: StudySet = field(default_factory=lambda: StudySet([], []))  # bib/studies.yaml
 
     @property
     def entries(self) -> list[Entry]:
@@ -124,6 +126,8 @@ def load_sources(root: Path) -> Sources:
         text = read_text(path, shown, findings, "bib-syntax")
         if text is not None:
             sources.bib_files.append(BibFile(shown, text, parse_bibtex(text, shown)))
+    studies = studies_path(bib_dir)
+    sources.studies = load_studies(studies, sources.shown(studies))
     return sources
 
 

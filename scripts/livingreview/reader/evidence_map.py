@@ -1,6 +1,7 @@
 """The evidence map page: bibliography entries counted by cancer site x technology, and by year.
 
-Everything is made from the entries' `keywords` (facets `site:` and `tech:`, the
+Only checked entries are counted (unverified and not-found records are listed apart, with
+their mark, under "Not counted"). Everything is made from the entries' `keywords` (facets `site:` and `tech:`, the
 vocabulary in livingreview.references.facets) and `year` fields, at build time, as plain
 HTML and inline SVG: no chart library, nothing fetched. scripts/hook_reader.py
 puts the result in place of the marker `<!-- evidence-map -->`.
@@ -31,9 +32,11 @@ from livingreview.core import markers
 from livingreview.references.bibliography import Entry
 from livingreview.references.facets import SITE_GROUPS, TECH_GROUPS
 from livingreview.core.html_slots import HtmlSlots
-from livingreview.references.render import short_label
+from livingreview.references.render import short_label, status_badge
+from livingreview.references.verification import is_checked
 
 MARKER = markers.EVIDENCE_MAP
+NOT_COUNTED = "not-counted"  # the heading over the records that are not checked
 NO_SITE = ("site:none", "Not specific to one cancer site")
 NO_TECH = ("tech:none", "No technology keyword")
 # Shading level of a count cell: the highest level whose threshold the count reaches.
@@ -136,7 +139,7 @@ def map_table(entries: list[Entry], grid: dict[tuple[str, str], list[Entry]] | N
         '<div class="evidence-map__scroll" role="region" aria-labelledby="evidence-map-caption" tabindex="0">',
         '<table class="evidence-map">',
         '<caption id="evidence-map-caption">Number of bibliography entries by cancer site (rows) and '
-        "technology (columns). An entry counts in every cell it is tagged for. "
+        "technology (columns), checked entries only. An entry counts in every cell it is tagged for. "
         "Each number links to the list of those entries below.</caption>",
         "<thead><tr>" + "".join(head) + "</tr></thead>",
         "<tbody>", *rows, "</tbody>",
@@ -272,10 +275,13 @@ def year_chart(entries: list[Entry]) -> str:
 
 def anchor_ids(entries: list[Entry]) -> set[str]:
     """The ids the generated part adds to its page (its headings and the per-cell lists)."""
-    grid = cells(entries)
+    checked = [e for e in entries if is_checked(e.fields)]
+    grid = cells(checked)
     ids = {"site-by-technology", "by-year", "entries", "evidence-map-caption", "year-chart-title", "year-chart-desc"}
+    if len(checked) < len(entries):
+        ids.add(NOT_COUNTED)
     for site in SITES:
-        if site_entries(entries, site):
+        if site_entries(checked, site):
             ids.add(cell_id(site.slug))
             ids |= {cell_id(site.slug, tech.slug) for tech in TECHS if grid[(site.slug, tech.slug)]}
     return ids
@@ -289,21 +295,31 @@ def evidence_map_markdown(entries: list[Entry], references_page: str,
     (a Markdown link, checked and rewritten by MkDocs); `references_url` is its
     URL relative to the page, for the lists' links.
     """
-    grid = cells(entries)
+    checked = [e for e in entries if is_checked(e.fields)]
+    unchecked = [e for e in entries if not is_checked(e.fields)]
+    grid = cells(checked)
     lists: dict[str, str] = {}
-    return "\n".join([
+    parts = [
         "## Cancer site by technology {#site-by-technology}",
         "",
-        map_table(entries, grid),
+        map_table(checked, grid),
         "",
         "## Entries by publication year {#by-year}",
         "",
-        year_chart(entries),
+        year_chart(checked),
         "",
         "## Entries behind each count {#entries}",
         "",
         "Each list links to the entry's full reference, annotation and verification "
         "status in the [annotated bibliography](" + references_page + ").",
         "",
-        cell_lists(entries, references_url, lists, grid),
-    ]), lists
+        cell_lists(checked, references_url, lists, grid),
+    ]
+    if unchecked:
+        name = "evidence map not counted"
+        lists[name] = "\n".join(entry_item(e, references_url) + " " + status_badge(e) for e in _sorted(unchecked))
+        parts += [f"## Not counted: records not checked {{#{NOT_COUNTED}}}", "",
+                  f"These {len(unchecked)} records are in the bibliography but are not checked, so no count above "
+                  "includes them and nothing on this site rests on them as evidence. Most are what the source "
+                  "article cites; none of those could be found.", "", HtmlSlots.slot(name), ""]
+    return "\n".join(parts), lists

@@ -38,8 +38,9 @@ DEFINITION = re.compile(r"^\*\[(?P<term>[^\]\\]+)\][ ]?:[ ]*(?P<meaning>.*)$")
 # capitals, or a lower-case letter before capitals (pCR).
 WORD = re.compile(r"(?<![\w-])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![\w-])")
 LOOKS_ABBREVIATED = re.compile(r"[A-Z].*[A-Z]|^[a-z][A-Z]")
-ROMAN_STAGE = re.compile(r"^[IVX]+[A-C]?$")  # stage III, IIB
-TNM_CATEGORY = re.compile(r"^[cpy]*[TNM][0-4X](?:[a-c]|is)?$")  # cT4, cN2, pT1a: staging notation
+ROMAN_STAGE = re.compile(r"^[cp]?[IVX]+[A-C]?(?:-[NM][0-3X])?$")  # stage III, IIB, pIIIA-N2
+_TNM = r"[cpy]*[TNM][0-4X](?:[a-c]|is)?"
+TNM_CATEGORY = re.compile(rf"^{_TNM}(?:-(?:{_TNM}|[0-4]))?$")  # cT4, cN2, pT1a, cT2-3, T1-T2: staging notation
 LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+|\{[^}]*\}")
 CITATION = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
 ABBR_ELEMENT = re.compile(r"<abbr(?P<attrs> title=\"[^\"]*\")>(?P<term>[^<]*)</abbr>")
@@ -49,7 +50,12 @@ LINK_ELEMENT = re.compile(r"<a\b[^>]*>.*?</a>", re.DOTALL)
 NOT_ABBREVIATIONS = frozenset({
     "BibTeX", "ClinicalTrials", "EndNote", "GitHub", "MacDonald", "PubMed",
     "CITATION",  # the file name CITATION.cff
-    "PACIFIC", "De-ESCALaTE",
+    "MD",  # MD Anderson Cancer Center
+    "Co-Operative",  # Particle Therapy Co-Operative Group
+    "RAS", "FOXO1",  # genes
+    # Trial and study group names, used as names
+    "PACIFIC", "De-ESCALaTE", "ADRIATIC", "LUSTRE", "PORT-C", "ART", "JAVELIN", "KEYNOTE-412", "HN002", "MAGIC",
+    "CheckMate", "preSINO", "FAST-01", "FAST-02", "CAO", "ARO", "AIO-94",
 })
 
 

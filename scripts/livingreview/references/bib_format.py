@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from livingreview.references.bibliography import Bibliography, Entry, format_bibliography, parse_bibtex
+from livingreview.references.bibliography import (NAME_FIELDS, Bibliography, Entry, canonical_fields,
+                                                  format_bibliography, parse_bibtex)
 from livingreview.core.findings import Finding
 
 CHECK = "bib-format"
@@ -24,7 +25,8 @@ class BibFile:
 
 
 def _data(entries: list[Entry]) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
-    return sorted((e.key, e.type, tuple(sorted(e.fields.items()))) for e in entries)
+    """What canonical form must keep of each entry: its key, type and (canonical) field values."""
+    return sorted((e.key, e.type, tuple(sorted(canonical_fields(e).items()))) for e in entries)
 
 
 def canonical_text(bib: BibFile) -> tuple[str | None, list[Finding]]:
@@ -69,6 +71,10 @@ def check_canonical(bib: BibFile) -> list[Finding]:
     line = next((i for i, (a, b) in enumerate(zip(have, want), 1) if a != b), min(len(have), len(want)) + 1)
     shown = want[line - 1] if line <= len(want) else "(end of file)"
     message = f"not in canonical form (expected: {shown.strip()[:60]!r}); run `make format-bib`"
+    if line <= len(have) and have[line - 1].replace("{", "").replace("}", "") == shown.replace("{", "").replace("}", "") \
+            and shown.strip().startswith(NAME_FIELDS):
+        message = ("a particle belongs to the family name: brace it as in " + repr(shown.strip()[:60]) +
+                   ", so that reference lists read 'van Hagen P' as AMA and Vancouver do; run `make format-bib`")
     return [Finding(bib.path, min(line, len(have)), "error", message, CHECK)]
 
 

@@ -19,6 +19,7 @@ from bibtexparser.middlewares import default_parse_stack
 
 from livingreview.core import parse_cache
 from livingreview.references.bibkeys import DOI
+from livingreview.references.names import brace_particles
 from livingreview.core.findings import Finding
 
 # bibtexparser logs each syntax problem with line 0; parse_bibtex turns them into findings with real lines.
@@ -191,9 +192,18 @@ def _field_rank(name: str) -> tuple[int, str]:
     return (FIELD_ORDER.index(name), "") if name in FIELD_ORDER else (len(FIELD_ORDER), name)
 
 
+NAME_FIELDS = ("author", "editor")
+
+
+def canonical_fields(entry: Entry) -> dict[str, str]:
+    """The entry's fields as canonical form writes them: particle family names braced (references.names)."""
+    return {name: brace_particles(value) if name in NAME_FIELDS else value for name, value in entry.fields.items()}
+
+
 def format_entry(entry: Entry) -> str:
-    names = sorted(entry.fields, key=_field_rank)
-    body = ",\n".join(f"  {name} = {{{entry.fields[name]}}}" for name in names)
+    fields = canonical_fields(entry)
+    names = sorted(fields, key=_field_rank)
+    body = ",\n".join(f"  {name} = {{{fields[name]}}}" for name in names)
     return f"@{entry.type}{{{entry.key},\n{body}\n}}\n"
 
 

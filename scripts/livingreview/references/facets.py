@@ -45,3 +45,17 @@ TYPES: dict[str, str] = {
 }
 
 VOCABULARY: dict[str, str] = {**SITE_GROUPS, **TECH_GROUPS, **TYPES}
+
+# The topic page of each facet that has one (relative to docs/). Its key-studies table lists the studies
+# the page cites that carry the facet; a study carrying a site facet must be cited on that site's page.
+TOPIC_PAGES: dict[str, str] = {
+    **{site: f"sites/{site.removeprefix('site:')}.md" for site in SITE_GROUPS if site != "site:oligometastatic"},
+    "tech:imaging": "technologies/multimodality-imaging.md",
+    "tech:biology": "technologies/tumor-biology.md",
+    "tech:radiomics": "technologies/radiomics.md",
+    "tech:precision": "technologies/precision-radiation-oncology.md",
+    "tech:adaptive": "technologies/adaptive-radiotherapy.md",
+    "tech:proton": "technologies/proton-therapy.md",
+    "tech:fractionation": "technologies/dose-and-fractionation.md",
+}
+FACET_OF_PAGE: dict[str, str] = {page: facet for facet, page in TOPIC_PAGES.items()}

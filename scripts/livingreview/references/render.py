@@ -10,7 +10,8 @@ from typing import Callable
 from livingreview.references.bibliography import Entry, doi_url
 from livingreview.references.facets import SITE_GROUPS, TECH_GROUPS  # groups, in page order
 from livingreview.core.html_slots import HtmlSlots
-from livingreview.references.verification import STATUSES, status_of
+from livingreview.references.names import family_name, split_authors
+from livingreview.references.verification import STATUSES, is_checked, status_of
 
 FOOTNOTE_DEF = re.compile(r"^\[\^(?P<key>[^\]\s]+)\]: (?P<text>.*)$\n?", re.MULTILINE)
 NOCASE = re.compile(r"\[([^\[\]]*)\]\{\.nocase\}")
@@ -89,17 +90,25 @@ def fill_footnotes(page_html: str, filled: dict[str, str]) -> str:
     return REFERENCE_SLOT.sub(lambda m: filled.get(m["key"], m[0]), page_html)
 
 
+UNCHECKED_GROUP = ("not-checked", "Not checked: never evidence")
+
+
 def group_entries(entries: list[Entry]) -> list[tuple[str, str, list[Entry]]]:
-    """(anchor, heading, entries) for each non-empty group, an entry in every group it belongs to."""
+    """(anchor, heading, entries) for each non-empty group, an entry in every group it belongs to; records that
+    are not checked go apart, into a last group of their own (they are never evidence)."""
+    checked = [e for e in entries if is_checked(e.fields)]
     groups = []
     for keyword, heading in {**SITE_GROUPS, **TECH_GROUPS}.items():
-        members = [e for e in entries if keyword in e.keywords]
+        members = [e for e in checked if keyword in e.keywords]
         if members:
             groups.append((keyword.replace(":", "-"), heading, members))
     grouped = {e.key for _, _, members in groups for e in members}
-    rest = [e for e in entries if e.key not in grouped]
+    rest = [e for e in checked if e.key not in grouped]
     if rest:
         groups.append(("general", "General and methods", rest))
+    unchecked = [e for e in entries if not is_checked(e.fields)]
+    if unchecked:
+        groups.append((*UNCHECKED_GROUP, unchecked))
     return groups
 
 
@@ -183,8 +192,9 @@ def _group_html(members: list[Entry], shown: set[str], formatted: Callable[[str]
 
 
 def short_label(entry: Entry) -> str:
-    """First author (or title) and year, e.g. "Dearnaley 2016"."""
-    first = entry.get("author").split(" and ")[0].split(",")[0].strip() or entry.get("title")[:40]
+    """First author's family name (or the title) and year, e.g. "Dearnaley 2016", "van Hagen 2012"."""
+    authors = split_authors(entry.get("author"))
+    first = family_name(authors[0]) if authors else entry.get("title").replace("{", "").replace("}", "")[:40]
     return html.escape(f"{first} {entry.get('year')}".strip())
 
 

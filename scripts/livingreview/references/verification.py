@@ -58,3 +58,8 @@ VERIFIED = frozenset({"registry-checked", "seen-in-sources"})
 
 def status_of(fields: dict[str, str]) -> Status | None:
     return STATUSES.get(fields.get("verification", "").strip())
+
+
+def is_checked(fields: dict[str, str]) -> bool:
+    """Whether the record counts as evidence: checked against a registry or seen in named sources."""
+    return fields.get("verification", "").strip() in VERIFIED
