@@ -20,7 +20,7 @@ from livingreview.tools.synthetic import SYNTHETIC_BIB, make_review
 
 @pytest.fixture(scope="module")
 def review(tmp_path_factory: pytest.TempPathFactory):
-    return make_review(tmp_path_factory.mktemp("bench") / "review", pages=40, entries=120, cites_per_page=5)
+    return make_review(tmp_path_factory.mktemp("bench") / "review", pages=40, entries=250, cites_per_page=5)
 
 
 def _load(path: Path) -> dict:
@@ -32,7 +32,7 @@ def test_review_has_the_requested_size(review):
     docs = review.root / "docs"
     pages = [p for p in docs.rglob("*.md") if "includes" not in p.relative_to(docs).parts]
     assert len(pages) == review.pages == 40
-    assert len(load_bibliography(bib_files(review.root / "bib"), review.root).entries) == review.entries == 120
+    assert len(load_bibliography(bib_files(review.root / "bib"), review.root).entries) == review.entries == 250
     nav = (review.root / "mkdocs.yml").read_text(encoding="utf-8")
     assert all(page in nav for page in review.synthetic_pages), "every generated page is in the nav"
 

@@ -24,6 +24,7 @@ from livingreview.core.markers import CITE_THE_REVIEW
 log = get_plugin_logger(__name__)
 
 HOW_TO_CITE = "how-to-cite.md"
+HOME = "index.md"
 
 
 def configure(state: BuildState, config: MkDocsConfig) -> None:
@@ -42,6 +43,8 @@ def add_records(state: BuildState, files: Files, config: MkDocsConfig) -> None:
     citing = state.citing
     first_published = anchors.first_published(state.root)
     for file in list(files.documentation_pages()):
+        if file.src_uri == HOME:
+            continue  # the home page stands for the whole review: it gets the review's record below
         meta = split_front_matter(file.content_string).data or {}
         try:
             record = records.page_record(citing.review, src_uri=file.src_uri, url=file.url, meta=meta,
@@ -59,6 +62,9 @@ def add_records(state: BuildState, files: Files, config: MkDocsConfig) -> None:
     how_to_cite = files.get_file_from_path(HOW_TO_CITE)
     citing.how_to_cite = how_to_cite.url if how_to_cite else None
     citing.review_downloads = _add_downloads(files, config, citing.review_record)
+    if files.get_file_from_path(HOME) is not None:
+        citing.records[HOME] = citing.review_record
+        citing.download_uris[HOME] = citing.review_downloads
 
 
 def _add_downloads(files: Files, config: MkDocsConfig, record: records.CitationRecord) -> dict[str, str]:

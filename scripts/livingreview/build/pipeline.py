@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from mkdocs.plugins import CombinedEvent
 
-from livingreview.build import checks, citing, reader, references
+from livingreview.build import checks, citing, living, reader, references
 from livingreview.build.state import BuildState
 from livingreview.speed import steps as speed
 
@@ -43,9 +43,11 @@ STEPS: tuple[Step, ...] = (
     Step("config", 100, references.configure),  # before mkdocs-bibtex reads its settings
     Step("config", 0, citing.configure),
     Step("config", 0, reader.configure),
+    Step("config", 0, living.configure),
     # Files: every page gets a citation record and its downloads.
     Step("files", -100, citing.add_records),  # after plugins that add pages
     Step("files", -100, reader.add_dataset),  # the study dataset's downloads
+    Step("files", -100, living.add_feed),  # the update feed
     Step("files", -100, speed.start_formatting),  # after mkdocs-bibtex has read the bibliography
     # Each page's Markdown, around mkdocs-bibtex (0), which turns [@key] into footnotes.
     Step("page_markdown", 200, references.before_bibtex),
@@ -60,6 +62,7 @@ STEPS: tuple[Step, ...] = (
     Step("page_context", 100, references.fill_references),
     Step("page_context", 90, reader.finish_page),
     Step("page_context", 89, speed.rewrite_print_page_ahead),
+    Step("page_context", 80, living.page_version),  # the version the page last changed in, for its notice
     Step("page_context", -50, citing.cite_box),  # after search: the cite box is not indexed
     Step("post_page", -200, speed.scan_ahead),  # the page as written
     # After the build: everything written, then checked.

@@ -83,12 +83,12 @@ def replace_markers(state: BuildState, markdown: str, page: Page, config: MkDocs
         reader.lists[page.file.src_uri] = lists, to_html
         markdown = markdown.replace(evidence_map.MARKER, generated)
     if tables.MARKER in markdown:
-        src = page.file.src_uri
-        shown = tables.page_studies(src, cited_keys(markdown), reader.studies.by_key(), state.references.entries)
+        facet = page.meta.get("facet")
+        shown = tables.page_studies(facet, cited_keys(markdown), reader.studies.by_key(), state.references.entries)
         references_page = files.get_file_from_path(REFERENCES_PAGE)
         references_url = get_relative_url(references_page.url, page.url) if references_page else REFERENCES_PAGE
         data_url = get_relative_url(dataset.FOLDER, page.url)
-        markdown = markdown.replace(tables.MARKER, tables.key_studies_markdown(src, shown, references_url,
+        markdown = markdown.replace(tables.MARKER, tables.key_studies_markdown(facet, shown, references_url,
                                                                               data_url.rstrip("/") + "/"), 1)
     return markdown
 

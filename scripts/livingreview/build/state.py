@@ -56,6 +56,12 @@ class ReaderState:
 
 
 @dataclass
+class LivingState:
+    manifests: list[Any]  # living.manifest.Manifest, oldest first
+    last_changed: dict[str, str]  # page -> version
+
+
+@dataclass
 class SpeedState:
     """The speed layer's handles for this build (all None with LIVINGREVIEW_NO_BATCH=1)."""
 
@@ -73,4 +79,5 @@ class BuildState:
     references: ReferencesState | None = None
     citing: CitingState | None = None
     reader: ReaderState | None = None
+    living: LivingState | None = None
     speed: SpeedState = field(default_factory=SpeedState)

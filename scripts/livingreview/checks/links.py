@@ -46,6 +46,8 @@ TAG = re.compile(rf"""<(?: !--.*?-->
 ATTRIBUTE = re.compile(_FIRST, re.X)  # the next one in the rest of a tag
 EXTERNAL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")  # a scheme (https:, mailto:, data:...) or //host
 _SKIP, _HERE = -1, -2  # link kinds in _Resolver.steps besides a count of ../ steps
+# Just above the site's folder, another version's folder: frozen versions sit side by side (living.publish).
+OTHER_VERSION = re.compile(r"^(?:latest|\d+\.\d+\.\d+)(?:/|$)")
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,9 @@ class _Resolver:
             folder, path = "", path[len(self.base):]
         target = ".." if folder is None else posixpath.normpath(folder + path or ".")
         if target == ".." or target.startswith("../"):
+            above = value if folder is None else target[3:]
+            if OTHER_VERSION.match(above) and not above.startswith("../"):
+                return None  # a sibling version of the site (mike's layout: /latest/, /0.2.0/), not this build's
             return f"../{value}", "not found: above the site's top folder"
         target = "" if target == "." else target
         folder_only = not path or path.endswith("/") or posixpath.basename(path) in (".", "..")

@@ -71,7 +71,7 @@ def _key_studies_ids(sources: Sources, page: MarkdownFile) -> set[str]:
     for entry in sources.entries:
         entries.setdefault(entry.key, entry)
     cited = [c.key for c in find_citations(page.masked)]
-    return tables.anchor_ids(tables.page_studies(page.doc, cited, sources.studies.by_key(), entries))
+    return tables.anchor_ids(tables.page_studies(sources.facet_of(page.doc), cited, sources.studies.by_key(), entries))
 
 
 def page_ids(page: MarkdownFile, sources: Sources) -> set[str]:

@@ -15,6 +15,7 @@ from livingreview.references.bib_format import BibFile
 from livingreview.references.bibliography import Entry, bib_files, parse_bibtex
 from livingreview.core.findings import Finding
 from livingreview.evidence.studies import StudySet, load_studies, studies_path
+from livingreview.references.facets import topic_pages
 from livingreview.core.markdown_text import FrontMatter, mask_code, split_front_matter
 from livingreview.core.mkdocs_yaml import MkDocsYaml, load_mkdocs_yaml
 
@@ -64,6 +65,14 @@ class Sources:
     @property
     def entries(self) -> list[Entry]:
         return [e for b in self.bib_files for e in b.parsed.entries]
+
+    @property
+    def topic_pages(self) -> dict[str, str]:
+        """facet -> topic page (relative to docs/), from the pages' front matter `facet:`."""
+        return topic_pages((p.doc, p.front.data if p.front else None) for p in self.pages)
+
+    def facet_of(self, doc: str) -> str | None:
+        return next((facet for facet, page in self.topic_pages.items() if page == doc), None)
 
     def shown(self, path: Path) -> str:
         try:

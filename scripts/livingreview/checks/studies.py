@@ -8,8 +8,9 @@
   where its key-studies table lists it.
 - `study-not-shown`: every study is in some page's key-studies table (a topic page cites it and the
   study carries the page's facet).
-- `key-studies-marker`: every topic page (references/facets.py: TOPIC_PAGES) carries the marker
-  `<!-- key-studies -->` once, where its table goes.
+- `key-studies-marker`: every topic page (front matter `facet: site:lung`, one page per facet, a facet of
+  references/facets.py TOPIC_FACETS) carries the marker `<!-- key-studies -->` once, where its table goes;
+  the marker needs such a facet.
 """
 
 from __future__ import annotations
@@ -20,17 +21,32 @@ from livingreview.core.markdown_text import line_of
 from livingreview.core.markers import KEY_STUDIES
 from livingreview.evidence.studies import CHECK
 from livingreview.references.citations import find_citations
-from livingreview.references.facets import TOPIC_PAGES
+from livingreview.references.facets import TOPIC_FACETS
 from livingreview.references.verification import STATUSES, VERIFIED
 
 
 def check_markers(sources: Sources) -> list[Finding]:
     findings = []
-    topic_pages = set(TOPIC_PAGES.values())
+    claimed: dict[str, str] = {}
     for page in sources.pages:
-        if page.doc not in topic_pages:
-            continue
+        facet = (page.front.data or {}).get("facet") if page.front else None
         count = page.masked.count(KEY_STUDIES)
+        if facet is None:
+            if count:
+                findings.append(Finding(page.path, line_of(page.masked, page.masked.index(KEY_STUDIES)), "error",
+                                        f"{KEY_STUDIES} needs the page's facet in its front matter (facet: site:lung)",
+                                        "key-studies-marker"))
+            continue
+        line = next((n for n, text in enumerate(page.text.split("\n"), 1) if text.startswith("facet:")), 1)
+        if facet not in TOPIC_FACETS:
+            findings.append(Finding(page.path, line, "error", f"facet {facet!r} is not one of "
+                                    f"{', '.join(TOPIC_FACETS)}", "front-matter"))
+            continue
+        if facet in claimed:
+            findings.append(Finding(page.path, line, "error", f"facet {facet} is already the topic of "
+                                    f"docs/{claimed[facet]}: one page per facet", "front-matter"))
+            continue
+        claimed[facet] = page.doc
         if count == 0:
             findings.append(Finding(page.path, 1, "error", f"a topic page shows its key studies: put {KEY_STUDIES} "
                                     "on a line of its own where the table goes", "key-studies-marker"))
@@ -48,6 +64,7 @@ def check_studies(sources: Sources) -> list[Finding]:
     for entry in sources.entries:
         entries.setdefault(entry.key, entry)
     cited_on = {page.doc: {c.key for c in find_citations(page.masked)} for page in sources.pages}
+    topic_pages = sources.topic_pages
     seen: dict[str, int] = {}
     for study in studies.studies:
         def error(field: str | None, message: str, check: str) -> None:
@@ -70,16 +87,16 @@ def check_studies(sources: Sources) -> list[Finding]:
                   "evidence; check it first (bib/README.md)", "study-unverified")
         if sources.unreadable_pages:
             continue  # which pages cite it is unknown
-        shown_on = [page for facet, page in TOPIC_PAGES.items()
+        shown_on = [page for facet, page in topic_pages.items()
                     if facet in entry.keywords and study.key in cited_on.get(page, set())]
         for facet in entry.keywords:
-            page = TOPIC_PAGES.get(facet) if facet.startswith("site:") else None
+            page = topic_pages.get(facet) if facet.startswith("site:") else None
             if page and page in cited_on and study.key not in cited_on[page]:
                 error("key", f"it concerns {facet} but docs/{page} does not cite it: cite it there (its "
                       "key-studies table lists it), or correct the facet in bib/", "study-not-cited")
         if not shown_on:
             error("key", "no topic page shows it: cite it on a page of one of its facets ("
-                  + ", ".join(f for f in entry.keywords if f in TOPIC_PAGES) + ")" if
-                  any(f in TOPIC_PAGES for f in entry.keywords) else
+                  + ", ".join(f for f in entry.keywords if f in topic_pages) + ")" if
+                  any(f in topic_pages for f in entry.keywords) else
                   "no topic page shows it: its entry has no site: or tech: facet with a page", "study-not-shown")
     return findings

@@ -118,7 +118,7 @@ class Review:
     """The whole review, from mkdocs.yml (`site_name`, `site_url`, `extra.review`)."""
 
     title: str
-    url: str  # ends with "/"
+    url: str  # this version's frozen address: <site>/<version>/ (living.publish deploys it there)
     version: str
     released: datetime.date
     publisher: str
@@ -126,6 +126,14 @@ class Review:
     doi: str | None
     key: str
     language: str = "en"
+    site: str = ""  # the site's root address (site_url), ends with "/"
+
+
+def versioned_url(site_url: str, version: str) -> str:
+    """Where a version is published for good: <site_url>/<version>/ (mike's layout). Under mike, whose plugin
+    appends the version to site_url for the build, site_url already ends with it."""
+    root = site_url.rstrip("/")
+    return (root if root.endswith("/" + version) else f"{root}/{version}") + "/"
 
 
 def review_from_config(extra: Mapping[str, Any] | None, *, site_name: str, site_url: str | None,
@@ -146,9 +154,13 @@ def review_from_config(extra: Mapping[str, Any] | None, *, site_name: str, site_
         raise CitingConfigError(f"{where}.key must be lower-case letters, digits and dashes, not {key!r}")
     if not site_url:
         raise CitingConfigError("mkdocs.yml: site_url is needed: every citation carries the page's address")
+    site = site_url.rstrip("/") + "/"
+    if site.rstrip("/").endswith("/" + version):  # a build under mike: its plugin appended the version
+        site = site.rstrip("/").removesuffix("/" + version) + "/"
     return Review(
         title=str(review.get("title") or site_name).strip(),
-        url=site_url.rstrip("/") + "/",
+        url=versioned_url(site, version),
+        site=site,
         version=version,
         released=as_date(review.get("released"), f"{where}.released"),
         publisher=publisher,
@@ -222,6 +234,16 @@ def section_record(page: CitationRecord, anchor: str, title: str) -> CitationRec
 
 # --- Dates -----------------------------------------------------------------
 
+def full_title(record: CitationRecord) -> str:
+    """The title a reference manager stores: a page or section names the review it belongs to, since no
+    Highwire tag or report field carries a series title ("Lung cancer — Personalized ...: A Living Review")."""
+    return f"{record.title} — {record.container}" if record.container else record.title
+
+
+def version_label(record: CitationRecord) -> str:
+    return f"Version {record.version}"
+
+
 def date_parts(day: datetime.date) -> dict[str, list[list[int]]]:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
@@ -248,8 +270,13 @@ def csl_item(record: CitationRecord, *, display: bool = False) -> dict[str, Any]
     if record.container:
         item["container-title"] = record.container
     if not display:
+        # Reference managers drop container-title and version from a report: the title names the review,
+        # collection-title and number carry the review and the version where they are read.
+        item["title"] = full_title(record)
         item["genre"] = REPORT_GENRE
         item["version"] = record.version
+        item["number"] = version_label(record)
+        item["collection-title"] = record.container or record.title
         item["original-date"] = date_parts(record.published)
     if record.doi and (not display or record.kind == "review"):
         item["DOI"] = record.doi
@@ -294,16 +321,13 @@ def record_note(record: CitationRecord) -> str:
 
 
 def to_bibtex(record: CitationRecord) -> str:
+    # @techreport has no series or version field: the title names the review, `number` gives the version.
     fields: list[tuple[str, str]] = [
         ("author", " and ".join(bibtex_name(n) for n in record.authors)),
-        ("title", bibtex_title(record.title)),
-    ]
-    if record.container:
-        fields.append(("series", bibtex_title(record.container)))
-    fields += [
+        ("title", bibtex_title(full_title(record))),
         ("institution", bibtex_escape(record.publisher)),
         ("type", REPORT_GENRE),
-        ("version", record.version),
+        ("number", version_label(record)),
         ("year", str(record.updated.year)),
         ("month", MONTHS[record.updated.month - 1]),
         ("date", record.updated.isoformat()),
@@ -320,12 +344,13 @@ def to_bibtex(record: CitationRecord) -> str:
 # --- RIS ---------------------------------------------------------------------
 
 def to_ris(record: CitationRecord) -> str:
-    lines: list[tuple[str, str]] = [("TY", "RPRT"), ("ID", record.key), ("TI", record.title)]
+    lines: list[tuple[str, str]] = [("TY", "RPRT"), ("ID", record.key), ("TI", full_title(record))]
     if record.container:
         lines.append(("T2", record.container))
-    lines += [("AU", name.display) for name in record.authors]
+    lines += [("AU", ris_name(name)) for name in record.authors]
+    # SN is the report number reference managers keep for a report (ET, the edition, is dropped).
     lines += [("PY", str(record.updated.year)), ("DA", slash_date(record.updated)), ("PB", record.publisher),
-              ("M3", REPORT_GENRE), ("ET", record.version), ("UR", record.url)]
+              ("M3", REPORT_GENRE), ("SN", version_label(record)), ("ET", record.version), ("UR", record.url)]
     if record.doi:
         lines.append(("DO", record.doi))
     lines += [("LA", record.language), ("N1", record_note(record)), ("ER", "")]
@@ -334,15 +359,28 @@ def to_ris(record: CitationRecord) -> str:
 
 # --- Meta tags ---------------------------------------------------------------
 
+def ris_name(name: Name) -> str:
+    """RIS authors are "Family, Given"; a group's name ends with a comma, so it stays one name."""
+    return f"{name.literal}," if name.literal else name.display
+
+
+def highwire_author(name: Name) -> str:
+    """As Zotero's Embedded Metadata translator splits citation_author: at the comma, so a group's name
+    ends with one ("Living Review Contributors,") and stays whole."""
+    return f"{name.literal}," if name.literal else name.display
+
+
 def highwire_tags(record: CitationRecord) -> list[tuple[str, str]]:
     """Highwire Press tags as Zotero's Embedded Metadata translator and Google Scholar read them."""
-    tags = [("citation_title", record.title)]
-    tags += [("citation_author", name.display) for name in record.authors]
+    tags = [("citation_title", full_title(record))]
+    tags += [("citation_author", highwire_author(name)) for name in record.authors]
     tags += [
         ("citation_publication_date", slash_date(record.updated)),
         ("citation_online_date", slash_date(record.published)),
-        # This tag is what makes Zotero file the page as a Report instead of a journal article.
+        # This tag is what makes Zotero file the page as a Report instead of a journal article; the report
+        # number keeps the version.
         ("citation_technical_report_institution", record.publisher),
+        ("citation_technical_report_number", version_label(record)),
         ("citation_publisher", record.publisher),
         ("citation_fulltext_html_url", record.url),
         ("citation_language", record.language),
@@ -353,9 +391,10 @@ def highwire_tags(record: CitationRecord) -> list[tuple[str, str]]:
 
 
 def dublin_core_tags(record: CitationRecord) -> list[tuple[str, str]]:
-    tags = [("DC.title", record.title)]
-    tags += [("DC.creator", name.display) for name in record.authors]
-    tags += [("DC.date", record.updated.isoformat()), ("DC.type", "Text"), ("DC.publisher", record.publisher),
+    # No DC.type: Zotero would take its value ("Text") as the report's type.
+    tags = [("DC.title", full_title(record))]
+    tags += [("DC.creator", highwire_author(name)) for name in record.authors]
+    tags += [("DC.date", record.updated.isoformat()), ("DC.publisher", record.publisher),
              ("DC.identifier", record.url), ("DC.language", record.language)]
     if record.doi:
         tags.append(("DC.identifier", f"https://doi.org/{record.doi}"))

@@ -298,11 +298,3 @@ def run(args: argparse.Namespace) -> int:
     print("and replace the placeholder annote with what the paper did and found, in your own words.")
     return 0
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m livingreview add-ref", description=__doc__.split("\n")[0])
-    return run(add_arguments(parser).parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -151,11 +151,3 @@ def run(args: argparse.Namespace) -> int:
           "(bib/ was not changed)", file=sys.stderr)
     return 1 if has_errors(findings) else 0
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m livingreview verify-refs", description=__doc__.split("\n")[0])
-    return run(add_arguments(parser).parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -18,7 +18,6 @@ from livingreview.checks.sources import MarkdownFile, Sources, load_sources
 from livingreview.evidence import tables
 from livingreview.references.bibliography import Entry
 from livingreview.references.citations import find_citations
-from livingreview.references.facets import FACET_OF_PAGE, TOPIC_PAGES
 from livingreview.references.verification import is_checked
 
 
@@ -70,7 +69,7 @@ def page_numbers(sources: Sources) -> list[PageNumbers]:
     studies = sources.studies.by_key()
     pages = {p.doc: p for p in sources.pages}
     out = []
-    for facet, doc in TOPIC_PAGES.items():
+    for facet, doc in sources.topic_pages.items():
         page = pages.get(doc)
         if page is None:
             continue
@@ -80,7 +79,7 @@ def page_numbers(sources: Sources) -> list[PageNumbers]:
         out.append(PageNumbers(
             page=doc, facet=facet, checked=len(checked), unchecked=len(known) - len(checked),
             facet_checked=sum(1 for e in checked if facet in e.keywords),
-            studies=len(tables.page_studies(doc, cited, studies, entries)),
+            studies=len(tables.page_studies(facet, cited, studies, entries)),
             uncited_sections=sections_without_checked_citation(page, entries)))
     return out
 
@@ -89,9 +88,9 @@ def report(root: Path) -> str:
     sources = load_sources(root)
     rows = page_numbers(sources)
     entries = {e.key: e for e in sources.entries}
-    shown = {key for facet, doc in TOPIC_PAGES.items() for page in sources.pages if page.doc == doc
-             for key, _ in [(s.key, e) for s, e in tables.page_studies(
-                 doc, [c.key for c in find_citations(page.masked)], sources.studies.by_key(), entries)]}
+    pages = {p.doc: p for p in sources.pages}
+    shown = {study.key for facet, doc in sources.topic_pages.items() for study, _ in tables.page_studies(
+        facet, [c.key for c in find_citations(pages[doc].masked)], sources.studies.by_key(), entries)}
     width = max((len(r.page) for r in rows), default=10)
     lines = [f"{'page':<{width}}  facet               checked  unchecked  own-facet  studies  sections without a "
              "checked citation"]

@@ -22,7 +22,7 @@ from livingreview.evidence.studies import Study
 from livingreview.evidence.timeline import timeline_svg
 from livingreview.references.bibliography import Entry
 from livingreview.references.verification import is_checked
-from livingreview.references.facets import FACET_OF_PAGE, VOCABULARY
+from livingreview.references.facets import VOCABULARY
 
 MARKER = KEY_STUDIES
 HEADING_ID = "key-studies"
@@ -30,10 +30,9 @@ COLUMNS = ("Study", "Year", "Design", "Patients", "Population", "Comparison", "P
            "Follow-up")
 
 
-def page_studies(page: str, cited: Iterable[str], studies: dict[str, Study], entries: dict[str, Entry]) \
+def page_studies(facet: str | None, cited: Iterable[str], studies: dict[str, Study], entries: dict[str, Entry]) \
         -> list[tuple[Study, Entry]]:
-    """The studies page `page` (relative to docs/) shows: cited there, checked, carrying its facet; by year."""
-    facet = FACET_OF_PAGE.get(page)
+    """The studies a page covering `facet` shows: cited there, checked, carrying the facet; by year."""
     shown = [(studies[key], entries[key]) for key in dict.fromkeys(cited)
              if key in studies and key in entries and is_checked(entries[key].fields)
              and (facet is None or facet in entries[key].keywords)]
@@ -51,13 +50,13 @@ def anchor_ids(shown: list[tuple[Study, Entry]]) -> set[str]:
         {f"study-{study.key}" for study, _ in shown}
 
 
-def key_studies_markdown(page: str, shown: list[tuple[Study, Entry]], references_url: str, data_url: str) -> str:
+def key_studies_markdown(facet: str | None, shown: list[tuple[Study, Entry]], references_url: str,
+                         data_url: str) -> str:
     """The Markdown that replaces the marker: heading, then the timeline and table as one raw HTML block.
 
     references_url: the annotated bibliography's URL relative to this page's URL; data_url: the dataset
     folder's URL, likewise.
     """
-    facet = FACET_OF_PAGE.get(page)
     topic = VOCABULARY.get(facet, "this topic").lower() if facet else "this topic"
     lines = [f"## Key studies {{#{HEADING_ID}}}", ""]
     if not shown:

@@ -56,6 +56,10 @@ NOT_ABBREVIATIONS = frozenset({
     # Trial and study group names, used as names
     "PACIFIC", "De-ESCALaTE", "ADRIATIC", "LUSTRE", "PORT-C", "ART", "JAVELIN", "KEYNOTE-412", "HN002", "MAGIC",
     "CheckMate", "preSINO", "FAST-01", "FAST-02", "CAO", "ARO", "AIO-94",
+    # Trials named on the outlook page as not yet checked
+    "ACNS0121", "ACNS0331", "AHOD0031", "AIO-12", "ARTISTIC", "ASCENDE-RT", "CHISEL", "CONCORDE", "DARS",
+    "EuroNet-PHL-C1", "GETUG-AFU", "HN005", "HYPRO", "JCOG1109", "MARCH", "NExT", "OPERA", "PRODIGE", "PROFIT",
+    "RAVES", "ROSEL", "SJMB96", "STAR-TREC", "STARS", "STOMP", "preSANO",
 })
 
 

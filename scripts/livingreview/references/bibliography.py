@@ -56,10 +56,6 @@ class Entry:
             kept = self.__dict__["_keywords"] = (raw, [k.strip() for k in raw.split(",") if k.strip()])
         return kept[1]
 
-    def keyword_values(self, facet: str) -> list[str]:
-        """Values of one keyword facet, e.g. facet 'site' of 'site:lung'."""
-        prefix = facet + ":"
-        return [k[len(prefix):] for k in self.keywords if k.startswith(prefix)]
 
 
 @dataclass

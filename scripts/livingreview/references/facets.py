@@ -8,6 +8,9 @@ here; bib/README.md documents the same table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 # Cancer sites: keyword -> heading in the annotated bibliography, in page order.
 SITE_GROUPS: dict[str, str] = {
     "site:head-and-neck": "Head and neck cancer",
@@ -46,16 +49,17 @@ TYPES: dict[str, str] = {
 
 VOCABULARY: dict[str, str] = {**SITE_GROUPS, **TECH_GROUPS, **TYPES}
 
-# The topic page of each facet that has one (relative to docs/). Its key-studies table lists the studies
-# the page cites that carry the facet; a study carrying a site facet must be cited on that site's page.
-TOPIC_PAGES: dict[str, str] = {
-    **{site: f"sites/{site.removeprefix('site:')}.md" for site in SITE_GROUPS if site != "site:oligometastatic"},
-    "tech:imaging": "technologies/multimodality-imaging.md",
-    "tech:biology": "technologies/tumor-biology.md",
-    "tech:radiomics": "technologies/radiomics.md",
-    "tech:precision": "technologies/precision-radiation-oncology.md",
-    "tech:adaptive": "technologies/adaptive-radiotherapy.md",
-    "tech:proton": "technologies/proton-therapy.md",
-    "tech:fractionation": "technologies/dose-and-fractionation.md",
-}
-FACET_OF_PAGE: dict[str, str] = {page: facet for facet, page in TOPIC_PAGES.items()}
+# Facets a topic page can cover (front matter `facet: site:lung`): its key-studies table lists the studies
+# it cites that carry the facet, and a study carrying a site facet must be cited on that site's page.
+TOPIC_FACETS: dict[str, str] = {**SITE_GROUPS, **{k: v for k, v in TECH_GROUPS.items() if k != "tech:systemic"}}
+
+
+def topic_pages(pages: Iterable[tuple[str, Mapping[str, Any] | None]]) -> dict[str, str]:
+    """facet -> page (relative to docs/), from each page's front matter `facet:` (the first page wins; the
+    checks report a second)."""
+    out: dict[str, str] = {}
+    for doc, front in pages:
+        facet = (front or {}).get("facet")
+        if isinstance(facet, str) and facet in TOPIC_FACETS:
+            out.setdefault(facet, doc)
+    return out

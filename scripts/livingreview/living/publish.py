@@ -1,0 +1,85 @@
+"""Frozen versions with mike (https://github.com/jimporter/mike), Material's documented way.
+
+`make publish` builds the version in mkdocs.yml (`extra.review.version`) and commits it to the local
+gh-pages branch under its own folder (/0.2.0/), never over a version already there: a published
+version is frozen. When it is the newest version, the `latest` alias moves to it and the site's
+root redirects there. Nothing is pushed: the deploy workflow pushes gh-pages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from livingreview.core.mkdocs_yaml import load_mkdocs_yaml
+from livingreview.living.manifest import version_key
+
+BRANCH = "gh-pages"
+LATEST = "latest"
+
+
+class PublishError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Published:
+    version: str
+    aliases: tuple[str, ...]
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+
+
+def _mike(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mike", *args], cwd=root, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+
+
+def published_versions(root: Path) -> list[Published]:
+    """The versions on the local gh-pages branch (none when there is no such branch)."""
+    if _git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{BRANCH}").returncode != 0:
+        return []
+    listed = _mike(root, "list", "--json", "--branch", BRANCH)
+    if listed.returncode != 0:
+        raise PublishError(f"mike could not list the published versions: {listed.stderr.strip()[-400:]}")
+    return [Published(str(v["version"]), tuple(v.get("aliases") or ())) for v in json.loads(listed.stdout or "[]")]
+
+
+def current_version(root: Path) -> str:
+    config = load_mkdocs_yaml(root / "mkdocs.yml")
+    version = str(((config.data.get("extra") or {}).get("review") or {}).get("version") or "")
+    if not version:
+        raise PublishError("mkdocs.yml has no extra.review.version to publish")
+    return version
+
+
+def publish(root: Path, *, say=print) -> str:
+    """Deploy the configured version to gh-pages (moving `latest` when it is the newest); its summary line."""
+    if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
+        raise PublishError(f"{root} is not a git checkout: publishing commits to its gh-pages branch")
+    version = current_version(root)
+    versions = published_versions(root)
+    if any(v.version == version for v in versions):
+        raise PublishError(f"version {version} is already published on {BRANCH} and a published version is frozen: "
+                           "release a new version (make release VERSION=...) instead")
+    newest = all(version_key(version) > version_key(v.version) for v in versions)
+    aliases = [LATEST] if newest else []
+    say(f"publish: building version {version} into {BRANCH}" + (f" as {LATEST}" if newest else
+                                                                 " (an older version: latest stays)"))
+    # MKDOCS_STRICT: mkdocs.yml reads `strict` from it, so mike's build fails on any warning, as `make build` does.
+    deployed = _mike(root, "deploy", "--branch", BRANCH, "--title", version, "--update-aliases",
+                     "--message", f"Publish version {version}", version, *aliases, env={"MKDOCS_STRICT": "true"})
+    if deployed.returncode != 0:
+        raise PublishError(f"mike deploy failed:\n{(deployed.stderr or deployed.stdout).strip()[-3000:]}")
+    if newest:
+        default = _mike(root, "set-default", "--branch", BRANCH, LATEST)
+        if default.returncode != 0:
+            raise PublishError(f"mike set-default failed: {default.stderr.strip()[-400:]}")
+    return f"publish: version {version} is on {BRANCH}" + (f", {LATEST} points to it" if newest else "") + \
+        " (not pushed: the deploy workflow pushes)"
