@@ -125,6 +125,22 @@ audit: build node ## Lighthouse scores (desktop) for the home page and a site pa
 publish-anchors: venv ## Record the current pages and section ids as published (published/anchors.json; run at each release)
 	$(BIN)/python -m livingreview publish-anchors
 
+# The living part (scripts/livingreview/living/): frozen versions with mike, releases, surveillance.
+
+.PHONY: publish
+publish: venv ## Deploy this version with mike into the local gh-pages branch (latest moves to the newest; no push)
+	$(BIN)/python -m livingreview publish
+
+.PHONY: release
+release: venv ## Release: make release VERSION=X.Y.Z SUMMARY="one line" (bump, changelog, manifest, commit, tag, publish)
+	@test -n "$${VERSION:-}" -a -n "$${SUMMARY:-}" || { echo 'usage: make release VERSION=X.Y.Z SUMMARY="what this version brings"' >&2; exit 2; }
+	$(BIN)/python -m livingreview release --version "$$VERSION" --summary "$$SUMMARY"
+	$(MAKE) --no-print-directory publish
+
+.PHONY: surveil
+surveil: venv ## New papers since each page's literature_searched date, from its saved PubMed query (online)
+	$(BIN)/python -m livingreview surveil
+
 .PHONY: check-anchors
 check-anchors: venv ## Fail if a published page or section id is gone without a redirect; check the version agrees
 	$(BIN)/python -m livingreview check-anchors

@@ -85,6 +85,49 @@ def cmd_evidence_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    import datetime
+
+    from livingreview.living.release import ReleaseError, make_release
+
+    try:
+        released = datetime.date.fromisoformat(args.date) if args.date else datetime.date.today()
+        make_release(args.root, args.version, args.summary, released,
+                     say=lambda text: print(text, file=sys.stderr))
+    except ValueError as exc:
+        print(f"release: error: {exc}", file=sys.stderr)
+        return 2
+    except ReleaseError as exc:
+        print(f"release: refused: {exc}\nrelease: nothing was changed.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from livingreview.living.publish import PublishError, publish
+
+    try:
+        print(publish(args.root, say=lambda text: print(text, file=sys.stderr)), file=sys.stderr)
+    except PublishError as exc:
+        print(f"publish: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from livingreview.living.manifest import build_manifest, manifest_path, write_manifest
+
+    path = write_manifest(args.root, build_manifest(args.source or args.root, args.version, args.released))
+    print(f"manifest: wrote {path.relative_to(args.root)}", file=sys.stderr)
+    return 0
+
+
+def cmd_surveil(args: argparse.Namespace) -> int:
+    from livingreview.living.surveil import run
+
+    return run(args)
+
+
 def cmd_check_anchors(args: argparse.Namespace) -> int:
     from livingreview.citing.anchors import check_anchors
 
@@ -152,6 +195,22 @@ def build_parser() -> argparse.ArgumentParser:
         .add_argument("--site", type=Path, default=None, help="built site folder (default: ROOT/site)")
     command("evidence-report", cmd_evidence_report, "per topic page: checked and unchecked records cited, studies "
             "in its key-studies table, sections without a checked citation")
+    release = command("release", cmd_release, "bump the version everywhere it lives, record the manifest, what "
+                      "changed and the published anchors, commit and tag (make release)")
+    release.add_argument("--version", required=True, help="the new version, X.Y.Z, newer than the current one")
+    release.add_argument("--summary", required=True, help="one line saying what this version brings")
+    release.add_argument("--date", help="release date YYYY-MM-DD (default: today)")
+    command("publish", cmd_publish, "deploy the current version with mike into the local gh-pages branch, "
+            "moving latest when it is the newest (make publish; never overwrites a published version)")
+    manifest = command("manifest", cmd_manifest, "record the release manifest of a version (make release does this; "
+                       "use --source to record an older checkout)")
+    manifest.add_argument("--version", required=True)
+    manifest.add_argument("--released", required=True, help="its release date YYYY-MM-DD")
+    manifest.add_argument("--source", type=Path, help="the checkout of that version (default: --root)")
+    from livingreview.living import surveil  # its arguments
+
+    surveil.add_arguments(command("surveil", cmd_surveil, "new papers on each topic page's saved PubMed query since "
+                                  "its literature_searched date, as a Markdown report (online; make surveil)"))
     command("check-anchors", cmd_check_anchors, "published page addresses and section ids still resolve "
             "(published/anchors.json; renamed pages need a redirect)")
     command("check-release", cmd_check_release, "CITATION.cff and docs/changelog.md agree with the version in "

@@ -47,6 +47,10 @@ def check_markers(sources: Sources) -> list[Finding]:
                                     f"docs/{claimed[facet]}: one page per facet", "front-matter"))
             continue
         claimed[facet] = page.doc
+        query = (page.front.data or {}).get("pubmed_query")
+        if not (isinstance(query, str) and query.strip()):
+            findings.append(Finding(page.path, line, "error", "a topic page keeps its saved PubMed search in its front "
+                                    "matter (pubmed_query: '...'), which make surveil runs", "front-matter"))
         if count == 0:
             findings.append(Finding(page.path, 1, "error", f"a topic page shows its key studies: put {KEY_STUDIES} "
                                     "on a line of its own where the table goes", "key-studies-marker"))

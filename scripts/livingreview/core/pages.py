@@ -23,7 +23,7 @@ PAGE_STATUSES: dict[str, str] = {
 REQUIRED_KEYS = ("title", "description", "updated", "literature_searched", "status")
 DATE_KEYS = ("updated", "literature_searched")
 # Optional keys: ours, and the MkDocs / Material ones a page may reasonably set.
-OPTIONAL_KEYS = ("authors", "facet", "hide", "search", "icon", "template")
+OPTIONAL_KEYS = ("authors", "facet", "pubmed_query", "hide", "search", "icon", "template")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TEMPLATE_STATUS = re.compile(r"""status\s*==\s*["'](?P<id>[^"']+)["']""")
 CHECK = "front-matter"
