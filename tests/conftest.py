@@ -51,6 +51,14 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 
 @pytest.fixture(scope="session")
+def release_flow(tmp_path_factory: pytest.TempPathFactory):
+    """A fresh git copy taken through publish, an edit, release and publish again (tests/living_flow.py)."""
+    from living_flow import run_flow
+
+    return run_flow(tmp_path_factory.mktemp("release"))
+
+
+@pytest.fixture(scope="session")
 def bibliography():
     return load_bibliography(bib_files(BIB), ROOT)
 

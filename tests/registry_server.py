@@ -1,7 +1,8 @@
 """A local stand-in for Crossref, NCBI E-utilities and ClinicalTrials.gov, serving tests/fixtures/registries/.
 
 Runs http.server in a thread on 127.0.0.1 with a port chosen by the OS.
-Routes: /crossref/works/{doi}, /eutils/efetch.fcgi?id={pmid}, /ctgov/studies/{nct}.
+Routes: /crossref/works/{doi}, /eutils/efetch.fcgi?id={pmid}, /eutils/esearch.fcgi and
+/eutils/esummary.fcgi (one answer for any query), /ctgov/studies/{nct}.
 A test can script the next answers for a path prefix (status, headers, body,
 delay) to play 429s, 5xx, slow or malformed answers; every request is logged.
 """
@@ -35,6 +36,9 @@ def load_fixtures() -> dict[str, Answer]:
         routes[f"/crossref/works/{doi}"] = Answer(200, path.read_bytes(), {"Content-Type": "application/json"})
     for path in sorted((FIXTURES / "pubmed").glob("*.xml")):
         routes[f"/eutils/efetch/{path.stem}"] = Answer(200, path.read_bytes(), {"Content-Type": "text/xml"})
+    for name in ("esearch", "esummary"):  # one answer for every query (literature surveillance)
+        path = FIXTURES / "pubmed" / f"{name}.json"
+        routes[f"/eutils/{name}.fcgi"] = Answer(200, path.read_bytes(), {"Content-Type": "application/json"})
     for path in sorted((FIXTURES / "clinicaltrials").glob("*.json")):
         routes[f"/ctgov/studies/{path.stem}"] = Answer(200, path.read_bytes(), {"Content-Type": "application/json"})
     return routes

@@ -115,17 +115,21 @@ def test_pull_requests_run_make_test_with_chromium_from_apt():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
-def test_pushes_to_main_deploy_with_the_official_pages_actions():
+def test_a_release_tag_publishes_its_version_and_deploys_every_version():
+    """A tag push builds that version with mike into gh-pages, pushes it, deploys gh-pages' whole tree."""
     data = workflow("deploy.yml")
-    assert data["on"]["push"] == {"branches": ["main"]}
-    build, deploy = data["jobs"]["build"], data["jobs"]["deploy"]
-    used = [step.get("uses", "").split("@")[0] for job in (build, deploy) for step in job["steps"]]
+    assert data["on"]["push"] == {"tags": ["v*.*.*"]}
+    publish, deploy = data["jobs"]["publish"], data["jobs"]["deploy"]
+    used = [step.get("uses", "").split("@")[0] for job in (publish, deploy) for step in job["steps"]]
     for action in ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"):
         assert action in used
-    assert any(step.get("run") == "make build" for step in build["steps"])
-    assert "write" not in build["permissions"].values()
+    runs = "\n".join(step.get("run", "") for step in publish["steps"])
+    assert "make publish" in runs and "git push" in runs and "gh-pages" in runs
+    assert publish["permissions"] == {"contents": "write", "pages": "read"}
+    assert all(step.get("with", {}).get("persist-credentials") is False for step in publish["steps"]
+               if "checkout" in step.get("uses", ""))
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    assert deploy["environment"]["name"] == "github-pages" and deploy["needs"] == "build"
+    assert deploy["environment"]["name"] == "github-pages" and deploy["needs"] == "publish"
 
 
 def test_the_weekly_check_updates_one_issue_and_never_runs_on_pull_requests():
@@ -138,6 +142,16 @@ def test_the_weekly_check_updates_one_issue_and_never_runs_on_pull_requests():
     assert report["permissions"] == {"issues": "write"}
     script = report["steps"][-1]["run"]
     assert "gh issue list --label" in script and "gh issue create" in script and "gh issue edit" in script
+
+
+def test_the_weekly_surveillance_updates_one_issue():
+    data = workflow("weekly-checks.yml")
+    surveil, issue = data["jobs"]["surveil"], data["jobs"]["surveillance-issue"]
+    assert "make surveil" in "\n".join(step.get("run", "") for step in surveil["steps"])
+    assert surveil["permissions"] == {"contents": "read"} and issue["permissions"] == {"issues": "write"}
+    script = issue["steps"][-1]["run"]
+    assert 'label="literature-surveillance"' in script
+    assert "gh issue list --label" in script and "gh issue edit" in script and "gh issue create" in script
 
 
 def test_dependabot_covers_pip_and_actions():

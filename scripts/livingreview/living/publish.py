@@ -37,8 +37,13 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _mike(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mike", *args], cwd=root, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+    """mike's command line, from the same environment as this Python (it has no `python -m mike`)."""
+    script = Path(sys.executable).with_name("mike")
+    command = [str(script)] if script.exists() else [sys.executable, "-c", "from mike.driver import main; main()"]
+    # mike runs `mkdocs build` by name: the one next to this Python first.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    return subprocess.run([*command, *args], cwd=root, capture_output=True, text=True,
+                          env={**os.environ, "PATH": path, **(env or {})})
 
 
 def published_versions(root: Path) -> list[Published]:
