@@ -38,7 +38,7 @@ serve: venv ## Serve the site with live reload at http://127.0.0.1:8000
 build: venv ## Strict build of the site into site/ (its hook checks the built links and anchors, offline)
 	$(BIN)/mkdocs build --strict --site-dir site
 
-# The source checks also run inside every build (scripts/hook_checks.py); these run them alone.
+# The source checks also run inside every build (livingreview/build/checks.py); these run them alone.
 .PHONY: check
 check: venv ## Check citations, bibliography, pages and markup: fast, offline, no build
 	$(BIN)/python -m livingreview check

@@ -22,11 +22,12 @@ DAY = datetime.date(2026, 11, 27)
 LATER = datetime.date(2027, 2, 3)
 
 
+SETTINGS = {"version": "0.1.0", "released": DAY, "publisher": "Living Review Contributors",
+            "authors": ["Living Review Contributors"], "doi": "", "key": "prt-living-review"}
+
+
 def review(**overrides) -> citing.Review:
-    settings = {"version": "0.1.0", "released": DAY, "publisher": "Living Review Contributors",
-                "authors": ["Living Review Contributors"], "doi": "", "key": "prt-living-review"}
-    settings.update(overrides)
-    return citing.review_from_config({"review": settings}, site_name="Personalized RT: A Living Review",
+    return citing.review_from_config({"review": {**SETTINGS, **overrides}}, site_name="Personalized RT: A Living Review",
                                      site_url="https://example.org/review")
 
 
@@ -105,7 +106,7 @@ def test_page_record_fields():
     assert record.key == "prt-living-review-sites-lung"
     assert record.title == "Lung cancer"
     assert record.container == "Personalized RT: A Living Review"
-    assert record.url == "https://example.org/review/sites/lung/"
+    assert record.url == "https://example.org/review/0.1.0/sites/lung/"  # the version's frozen copy
     assert (record.published, record.updated, record.literature_searched) == (DAY, LATER, datetime.date(2027, 1, 31))
     assert page().published == LATER  # not yet in published/anchors.json: its own date
 
@@ -117,9 +118,15 @@ def test_page_record_without_title_or_date_names_the_file():
         page({"updated": "soon"})
 
 
-def test_home_page_url_is_the_site_url():
+def test_home_page_url_is_the_versions_address():
     home = citing.page_record(review(), src_uri="index.md", url="./", meta={"title": "Home", "updated": DAY})
-    assert home.url == "https://example.org/review/"
+    assert home.url == "https://example.org/review/0.1.0/"
+
+
+def test_a_build_under_mike_does_not_add_the_version_twice():
+    """mike's plugin appends the version to site_url for its build; the address stays <site>/<version>/."""
+    under_mike = citing.review_from_config({"review": SETTINGS}, site_name="Site", site_url="https://example.org/review/0.1.0")
+    assert (under_mike.url, under_mike.site) == ("https://example.org/review/0.1.0/", "https://example.org/review/")
 
 
 def test_keys_of_home_and_nested_index_pages():
@@ -130,7 +137,7 @@ def test_keys_of_home_and_nested_index_pages():
 
 def test_section_record_is_the_page_at_its_anchor():
     section = citing.section_record(page(), "dose-escalation", "Dose escalation")
-    assert section.url == "https://example.org/review/sites/lung/#dose-escalation"
+    assert section.url == "https://example.org/review/0.1.0/sites/lung/#dose-escalation"
     assert section.title == "Lung cancer \u2014 Dose escalation"
     assert section.key == "prt-living-review-sites-lung--dose-escalation"
 
@@ -153,8 +160,9 @@ def test_bibtex_reads_back_with_bibtexparser_and_pybtex():
     assert not library.failed_blocks
     entry = library.entries[0]
     assert (entry.entry_type, entry.key) == ("techreport", record.key)
-    assert entry["title"].replace("{", "").replace("}", "") == AWKWARD_TITLE.replace("{", "").replace("}", "")
-    assert entry["year"] == "2027" and entry["date"] == "2027-02-03" and entry["version"] == "0.1.0"
+    full = f"{AWKWARD_TITLE} \u2014 {record.container}"  # a report has no series: the title names the review
+    assert entry["title"].replace("{", "").replace("}", "") == full.replace("{", "").replace("}", "")
+    assert entry["year"] == "2027" and entry["date"] == "2027-02-03" and entry["number"] == "Version 0.1.0"
     assert entry["url"] == record.url
     persons = parse_string(text, "bibtex").entries[record.key].persons["author"]
     assert [(p.last_names, p.first_names) for p in persons] == [
@@ -165,9 +173,10 @@ def test_ris_reads_back_with_rispy():
     record = page({**PEOPLE, "title": AWKWARD_TITLE})
     [entry] = rispy.loads(citing.to_ris(record))
     assert entry["type_of_reference"] == "RPRT"
-    assert entry["title"] == AWKWARD_TITLE
+    assert entry["title"] == f"{AWKWARD_TITLE} \u2014 {record.container}"
     assert entry["secondary_title"] == record.container
-    assert entry["authors"] == ["Doe, Jane", "Smith, John A.", "Living Review Contributors"]
+    # A group's name ends with a comma: Zotero's RIS import splits at the comma, so it stays one last name.
+    assert entry["authors"] == ["Doe, Jane", "Smith, John A.", "Living Review Contributors,"]
     assert (entry["year"], entry["date"]) == ("2027", "2027/02/03")
     assert entry["urls"] == [record.url]
     assert entry["publisher"] == "Living Review Contributors"
@@ -206,8 +215,8 @@ def test_highwire_tags_make_zotero_file_a_report():
 
 def test_dublin_core_tags():
     tags = citing.dublin_core_tags(page(PEOPLE))
-    assert [v for k, v in tags if k == "DC.creator"] == ["Doe, Jane", "Smith, John A.", "Living Review Contributors"]
-    assert dict(tags)["DC.date"] == "2027-02-03" and dict(tags)["DC.type"] == "Text"
+    assert [v for k, v in tags if k == "DC.creator"] == ["Doe, Jane", "Smith, John A.", "Living Review Contributors,"]
+    assert dict(tags)["DC.date"] == "2027-02-03" and "DC.type" not in dict(tags)  # Zotero would take "Text" as type
 
 
 # --- Formatted text: batched pandoc, cache -----------------------------------------------
@@ -231,8 +240,8 @@ def test_all_records_go_to_pandoc_in_one_call_per_style(tmp_path: Path):
     formatted, runs = citing_styles.format_records(records, cache, run=counting_run)
     assert runs == 2 and sorted(calls) == [("american-medical-association.csl", 10), ("nlm-citation-sequence.csl", 10)]
     assert formatted["ama"][records[0].key].text == ("Living Review Contributors. Page 0. Personalized RT: A Living "
-                                                     "Review. November 27, 2026. https://example.org/review/sites/p0/")
-    assert "Available from: https://example.org/review/sites/p0/" in formatted["vancouver"][records[0].key].text
+                                                     "Review. November 27, 2026. https://example.org/review/0.1.0/sites/p0/")
+    assert "Available from: https://example.org/review/0.1.0/sites/p0/" in formatted["vancouver"][records[0].key].text
     assert "#s3" in formatted["ama"][records[-2].key].text
 
     calls.clear()

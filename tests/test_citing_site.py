@@ -75,6 +75,11 @@ def test_every_page_shows_the_version_and_its_dates(built_site, page):
     assert re.search(r"Literature searched through: \d{4}-\d{2}-\d{2}", notice)
 
 
+def page_title(full: str) -> str:
+    """The page's own title from the stored one ("Lung cancer — <review title>")."""
+    return full.removesuffix(f" \u2014 {REVIEW.title}")
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_meta_tags_and_downloads_agree(built_site, page):
     """Highwire and Dublin Core tags carry the same title, authors, dates and URL as the three downloads."""
@@ -85,20 +90,26 @@ def test_meta_tags_and_downloads_agree(built_site, page):
     online, = meta(tree, "citation_online_date")
     url, = meta(tree, "citation_fulltext_html_url")
     assert SLASH_DATE.match(date) and SLASH_DATE.match(online)
-    assert tree.xpath('/html/head/link[@rel="canonical"]/@href') == [url]
+    # A citation points at this version's frozen copy; a plain build's canonical address is the unversioned
+    # one (under mike, whose plugin puts the version into site_url, the two are the same: test_living).
+    assert url.startswith(REVIEW.url)
+    assert tree.xpath('/html/head/link[@rel="canonical"]/@href') == [url.replace(REVIEW.url, REVIEW.site, 1)]
     assert meta(tree, "citation_technical_report_institution") == [REVIEW.publisher]  # Zotero: a report
+    assert meta(tree, "citation_technical_report_number") == [f"Version {REVIEW.version}"]
     assert not tree.xpath('/html/head/meta[contains(@name, "citation_journal_title")]')
     assert (meta(tree, "DC.title"), meta(tree, "DC.creator")) == ([title], authors)
     assert meta(tree, "DC.date") == [date.replace("/", "-")] and meta(tree, "DC.identifier") == [url]
-    assert meta(tree, "DC.type") == ["Text"] and meta(tree, "DC.publisher") == [REVIEW.publisher]
+    assert meta(tree, "DC.type") == [] and meta(tree, "DC.publisher") == [REVIEW.publisher]
+    names = [a.rstrip(",") for a in authors]  # a group's name ends with a comma in the tags only
 
     bib = download(built_site.site, page, tree, "bib")
     entry = bibtexparser.parse_string(bib, append_middleware=[middlewares.LatexDecodingMiddleware()]).entries[0]
     persons = parse_string(bib, "bibtex").entries[entry.key].persons["author"]
     assert entry.entry_type == "techreport"
     assert entry["title"].replace("{", "").replace("}", "") == title
-    assert [bib_name(person) for person in persons] == authors
-    assert entry["date"] == date.replace("/", "-") and entry["url"] == url and entry["series"] == REVIEW.title
+    assert [bib_name(person) for person in persons] == names
+    assert entry["date"] == date.replace("/", "-") and entry["url"] == url
+    assert entry["number"] == f"Version {REVIEW.version}"
 
     [ris] = rispy.loads(download(built_site.site, page, tree, "ris"))
     assert (ris["type_of_reference"], ris["title"], ris["authors"]) == ("RPRT", title, authors)
@@ -107,12 +118,49 @@ def test_meta_tags_and_downloads_agree(built_site, page):
     items = json.loads(download(built_site.site, page, tree, "json"))
     [item] = items
     assert (item["type"], item["title"], item["URL"]) == ("report", title, url)
-    assert [a.get("literal") or f"{a['family']}, {a['given']}" for a in item["author"]] == authors
+    assert [a.get("literal") or f"{a['family']}, {a['given']}" for a in item["author"]] == names
     assert "/".join(f"{n:02d}" for n in item["issued"]["date-parts"][0]) == date
     assert "/".join(f"{n:02d}" for n in item["original-date"]["date-parts"][0]) == online
-    assert item["container-title"] == REVIEW.title and item["version"] == REVIEW.version
+    assert item["collection-title"] == REVIEW.title and item["version"] == REVIEW.version
+    assert item["number"] == f"Version {REVIEW.version}"
+    if page != "index.md":
+        assert item["container-title"] == REVIEW.title and title == f"{page_title(title)} \u2014 {REVIEW.title}"
     [rendered] = render_csl_json(items)
     assert url in rendered
+
+
+def zotero_embedded_metadata(tree) -> dict[str, object]:
+    """What Zotero's Embedded Metadata translator saves from a page's Highwire tags, reduced to the rules
+    that matter here: a `citation_technical_report_*` tag makes the item a report; each citation_author
+    is split at its first comma into last and first name ("Doe, Jane"), a name without a comma at its last
+    space; citation_technical_report_number is the report number."""
+    def creator(value: str) -> tuple[str, str]:
+        if "," in value:
+            last, first = value.split(",", 1)
+            return last.strip(), first.strip()
+        first, _, last = value.rpartition(" ")
+        return last, first
+
+    report = bool(meta(tree, "citation_technical_report_institution") or
+                  meta(tree, "citation_technical_report_number"))
+    return {"itemType": "report" if report else "journalArticle",
+            "title": meta(tree, "citation_title")[0],
+            "creators": [creator(a) for a in meta(tree, "citation_author")],
+            "reportNumber": (meta(tree, "citation_technical_report_number") or [""])[0],
+            "institution": (meta(tree, "citation_technical_report_institution") or [""])[0],
+            "url": meta(tree, "citation_fulltext_html_url")[0]}
+
+
+@pytest.mark.parametrize("page", SAMPLE)
+def test_zotero_saves_a_report_naming_the_review_its_version_and_one_group_author(built_site, page):
+    item = zotero_embedded_metadata(parse(html_path(built_site.site, page)))
+    assert item["itemType"] == "report"
+    assert REVIEW.title in str(item["title"])  # the review's name survives: no series field in a report
+    assert item["reportNumber"] == f"Version {REVIEW.version}"
+    assert item["institution"] == REVIEW.publisher
+    # The default author is a group: one creator with the whole name, not "Contributors, Living Review".
+    assert item["creators"] == [("Living Review Contributors", "")]
+    assert f"/{REVIEW.version}/" in str(item["url"])
 
 
 @pytest.mark.parametrize("page", SAMPLE)
@@ -132,7 +180,8 @@ def test_alternate_links_point_to_the_downloads(built_site, page):
 def test_no_doi_appears_while_none_is_configured(built_site):
     assert REVIEW.doi is None, "a DOI is configured: this test guards the empty placeholder"
     downloads = [p for ext in citing.MEDIA_TYPES for p in built_site.site.glob(f"{REVIEW.key}*.{ext}")]
-    assert len(downloads) == 3 * (len(PAGES) + 1)  # every page and the whole review
+    # every page; the home page's downloads are the whole review's
+    assert len(downloads) == 3 * len(PAGES)
     for path in downloads:
         assert "doi" not in path.read_text(encoding="utf-8").lower(), path
     tree = parse(html_path(built_site.site, "sites/lung.md"))
@@ -143,7 +192,7 @@ def test_no_doi_appears_while_none_is_configured(built_site):
 def test_each_section_heading_copies_a_citation_of_that_section(built_site, page):
     tree = parse(html_path(built_site.site, page))
     url, = meta(tree, "citation_fulltext_html_url")
-    title, = meta(tree, "citation_title")
+    title = page_title(meta(tree, "citation_title")[0])
     expected = [i for i in anchors.heading_ids((ROOT / "docs" / page).read_text(encoding="utf-8"))
                 if tree.xpath(f'//article//h2[@id="{i}"]')]
     assert expected, "sample page without sections"
@@ -164,7 +213,7 @@ def test_how_to_cite_gives_the_whole_review(built_site):
     ama = " ".join(block.xpath('.//*[@id="cite-review-ama"]')[0].text_content().split())
     assert REVIEW.title in ama and REVIEW.url in ama
     bib = block.xpath('.//*[@id="cite-review-bibtex"]')[0].text_content()
-    assert parse_string(bib, "bibtex").entries[REVIEW.key].fields["version"] == REVIEW.version
+    assert parse_string(bib, "bibtex").entries[REVIEW.key].fields["number"] == f"Version {REVIEW.version}"
     for href in block.xpath('.//a[contains(@class, "cite-download")]/@href'):
         assert (html_path(built_site.site, "how-to-cite.md").parent / href).resolve().is_file()
     nav = " ".join(tree.xpath('//nav[contains(@class, "md-nav--primary")]')[0].text_content().split())

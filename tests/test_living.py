@@ -7,13 +7,14 @@ import re
 
 import feedparser
 import pytest
+import yaml
 from lxml import html as lxml_html
 
 from check_cases import tree_digest
 from conftest import html_path
 from living_flow import EDITED_PAGE, current_version, git_copy, livingreview, run
 from livingreview.citing.records import versioned_url
-from livingreview.living import changes, feed, manifest
+from livingreview.living import changes, feed
 from livingreview.living.manifest import Manifest, PageManifest
 
 
@@ -153,6 +154,7 @@ def test_each_version_cites_its_own_address(release_flow):
         tree = lxml_html.fromstring(html)
         url = tree.xpath("//meta[@name='citation_fulltext_html_url']/@content")[0]
         assert url.endswith(f"/{version}/sites/lung/"), url
+        assert tree.xpath("//link[@rel='canonical']/@href") == [url]  # mike's site_url carries the version
         assert tree.xpath("//meta[@name='citation_technical_report_number']/@content") == [f"Version {version}"]
         bib = (release_flow.pages / version / "prt-living-review-sites-lung.bib").read_text(encoding="utf-8")
         assert f"/{version}/sites/lung/" in bib and f"Version {version}" in bib
@@ -169,9 +171,12 @@ def test_the_new_version_lists_what_changed_and_the_feed_both_releases(release_f
     assert [e.title for e in parsed.entries][:2] == [f"Version {release_flow.second}", f"Version {release_flow.first}"]
     assert any(link.href.endswith(f"/{release_flow.second}/sites/lung/") for link in parsed.entries[0].links)
     assert (release_flow.project / "published" / "manifests" / f"{release_flow.second}.json").is_file()
+    cff = yaml.safe_load((release_flow.project / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["version"] == cff["preferred-citation"]["version"] == release_flow.second
+    assert cff["preferred-citation"]["url"].endswith(f"/{release_flow.second}/") and cff["url"].endswith("/living-review/")
     assert run(release_flow.project, "git", "tag").stdout.split() == [f"v{release_flow.second}"]
     anchors = json.loads((release_flow.project / "published" / "anchors.json").read_text(encoding="utf-8"))
     assert "release-test" in anchors["pages"]["sites/lung.md"]["ids"]
     lung = (release_flow.pages / release_flow.second / "sites" / "lung" / "index.html").read_text(encoding="utf-8")
-    assert f"this page last changed in version" in lung and release_flow.second in lung
+    assert "this page last changed in version" in lung and release_flow.second in lung
     assert EDITED_PAGE

@@ -55,14 +55,6 @@ def test_tricky_pages_give_print_sites_text(installed, page):
     assert print_site_links.fix_href_links(page, "p", "p/", True) == installed(page, "p", "p/", True)
 
 
-def test_install_can_be_switched_off():
-    from mkdocs_print_site_plugin import urls
-
-    assert print_site_links.install(True) and urls.fix_href_links is print_site_links.fix_href_links
-    assert not print_site_links.install(False)
-    assert urls.fix_href_links is print_site_links._original
-
-
 def footnoted_page(notes: int) -> str:
     """Like a site page: headings, footnote references and the footnote list, each with an id print-site prefixes."""
     refs = "".join(f'<sup id="fnref:k{i}"><a class="footnote-ref" href="#fn:k{i}">{i}</a></sup>' for i in range(notes))

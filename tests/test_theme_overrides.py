@@ -20,6 +20,10 @@ CHANGES = {
         ' class="md-source" data-md-component="source">',
         ' class="md-source">',
     ),
+    "partials/javascripts/outdated.html": (
+        'base=new URL("{{ base_url }}")',
+        'base=new URL("{{ base_url }}",location)',
+    ),
 }
 
 

@@ -115,7 +115,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_manifest(args: argparse.Namespace) -> int:
-    from livingreview.living.manifest import build_manifest, manifest_path, write_manifest
+    from livingreview.living.manifest import build_manifest, write_manifest
 
     path = write_manifest(args.root, build_manifest(args.source or args.root, args.version, args.released))
     print(f"manifest: wrote {path.relative_to(args.root)}", file=sys.stderr)

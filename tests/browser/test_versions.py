@@ -21,9 +21,14 @@ def versions_url(release_flow):
 
 def test_an_older_version_shows_its_notice_linking_to_the_same_page_in_latest(browser, versions_url, release_flow):
     page = browser.new_context().new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{versions_url}{release_flow.first}/sites/lung/")
     notice = page.locator("[data-md-component=outdated]")
     expect(notice).to_be_visible(timeout=10_000)
+    page.reload()  # the second view takes the banner's state from sessionStorage (overrides/partials/javascripts)
+    expect(notice).to_be_visible(timeout=10_000)
+    assert not errors, errors
     expect(notice).to_contain_text(f"version {release_flow.first}")
     notice.locator("a.review-outdated__latest").click()
     expect(page).to_have_url(re.compile(r"/latest/sites/lung/$"))

@@ -36,7 +36,7 @@ def log_findings(findings: Iterable[Finding]) -> None:
 def source_checks(state: BuildState, config: MkDocsConfig) -> None:
     """Every source check (make check); a fault that would end in another tool's traceback stops the build."""
     root = state.root
-    findings = checks_cache.cached_checks(root, root / ".cache" / "checks.json") if speed_enabled() \
+    findings = checks_cache.cached_checks(root, root / ".cache" / "checks.json") if speed_enabled("checks-cache") \
         else run_checks(root)
     log_findings(findings)
     stopping = [f for f in findings if f.check in STOPS_THE_BUILD and f.severity == "error"]

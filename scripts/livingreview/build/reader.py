@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,7 +21,7 @@ from livingreview.core.short_markdown import ShortMarkdown
 from livingreview.evidence import dataset, tables
 from livingreview.evidence.studies import load_studies, studies_path
 from livingreview.reader import evidence_map, glossary, print_page, search
-from livingreview.references import bibliography
+from livingreview.references import bibliography, export
 from livingreview.references.citations import cited_keys
 
 log = get_plugin_logger(__name__)
@@ -50,7 +49,8 @@ def configure(state: BuildState, config: MkDocsConfig) -> None:
 
 
 def add_dataset(state: BuildState, files: Files, config: MkDocsConfig) -> None:
-    """The study dataset as downloads (data/studies.csv, .json, .schema.json), from every checked study."""
+    """The downloads under data/: the study dataset (studies.csv, .json, .schema.json, from every checked
+    study) and the bibliography for reference managers (references.bib)."""
     cited_on: dict[str, list[str]] = {}
     for file in files.documentation_pages():
         for key in cited_keys(file.content_string):
@@ -59,7 +59,11 @@ def add_dataset(state: BuildState, files: Files, config: MkDocsConfig) -> None:
     info = dataset.ReviewInfo(title=review.title, version=review.version, released=review.released.isoformat(),
                               url=review.url, doi=review.doi)
     data = dataset.rows(state.reader.studies.studies, state.references.entries, cited_on)
-    for path, content in dataset.downloads(data, info).items():
+    generated = dict(dataset.downloads(data, info))
+    generated[export.PATH] = export.export_bibtex(
+        state.references.entries.values(),
+        header=f"{review.title}, version {review.version} ({review.released.isoformat()}), {review.url}: its bibliography")
+    for path, content in generated.items():
         if files.get_file_from_path(path) is None:
             files.append(File.generated(config, path, content=content))
 

@@ -17,7 +17,7 @@ SETEXT_H2 = re.compile(r"^ {0,3}-+[ \t]*$")
 ATTR_LIST = re.compile(r"\{:?(?P<attrs>[^{}]*)\}\s*#*\s*$")
 ID_ATTR = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
 GOOD_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Ids the hooks add to every page that cites something (hook_references.py: the References heading).
+# Ids the hooks add to every page that cites something (build/references.py: the References heading).
 RESERVED_IDS = {"references": "the References heading that lists a page's citations"}
 LIST_OR_TABLE = re.compile(r"^\s*([-*+]|\d+[.)]|\|)")
 

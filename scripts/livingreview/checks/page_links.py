@@ -27,6 +27,7 @@ from livingreview.core.findings import Finding
 from livingreview.core.markdown_text import line_of
 from livingreview.core.markers import ANNOTATED_BIBLIOGRAPHY, EVIDENCE_MAP, KEY_STUDIES
 from livingreview.evidence import dataset, tables
+from livingreview.references import export
 from livingreview.reader import evidence_map
 from livingreview.references.bibliography import Entry
 from livingreview.references.citations import find_citations
@@ -111,7 +112,7 @@ def check_page_links(sources: Sources, generated_files: set[str] | None = None) 
     urls = {page_url(doc): doc for doc in pages}
     files = {p.relative_to(sources.docs_dir).as_posix() for p in sources.docs_dir.rglob("*") if p.is_file()} \
         if sources.docs_dir.is_dir() else set()
-    files |= set(dataset.FILES.values()) | (generated_files or set())
+    files |= set(dataset.FILES.values()) | {export.PATH} | (generated_files or set())
     ids: dict[str, set[str]] = {}
 
     def anchors_of(doc: str) -> set[str]:

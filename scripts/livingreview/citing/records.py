@@ -2,8 +2,8 @@
 
 One `CitationRecord` per page or section, built from `extra.review` in mkdocs.yml
 and the page's front matter. The writers turn it into BibTeX, RIS, CSL-JSON and
-the Highwire Press / Dublin Core meta tags. No MkDocs here: the hook
-(scripts/hook_citing.py) passes plain values.
+the Highwire Press / Dublin Core meta tags. No MkDocs here: the build step
+(livingreview/build/citing.py) passes plain values.
 
 Decisions, in one place:
 

@@ -78,8 +78,10 @@ def publish(root: Path, *, say=print) -> str:
     say(f"publish: building version {version} into {BRANCH}" + (f" as {LATEST}" if newest else
                                                                  " (an older version: latest stays)"))
     # MKDOCS_STRICT: mkdocs.yml reads `strict` from it, so mike's build fails on any warning, as `make build` does.
+    # REVIEW_VERSIONS: turns on Material's version selector, which reads mike's versions.json.
     deployed = _mike(root, "deploy", "--branch", BRANCH, "--title", version, "--update-aliases",
-                     "--message", f"Publish version {version}", version, *aliases, env={"MKDOCS_STRICT": "true"})
+                     "--message", f"Publish version {version}", version, *aliases,
+                     env={"MKDOCS_STRICT": "true", "REVIEW_VERSIONS": "mike"})
     if deployed.returncode != 0:
         raise PublishError(f"mike deploy failed:\n{(deployed.stderr or deployed.stdout).strip()[-3000:]}")
     if newest:

@@ -108,11 +108,15 @@ def check_cff(text: str, review: Review, path: str = CFF) -> list[Finding]:
     data = yaml.safe_load(text)
     findings: list[Finding] = []
 
+    rows = text.split("\n")
+    preferred_from = next((n for n, row in enumerate(rows) if row.startswith("preferred-citation:")), len(rows))
+
     def expect(where: dict, key: str, wanted: str | None, label: str) -> None:
         value = where.get(key)
         shown = None if value is None else _cff_date(value)
         if shown != wanted:
-            line = next((n for n, row in enumerate(text.split("\n"), 1) if row.strip().startswith(f"{key}:")), 1)
+            start = preferred_from if label else 0
+            line = next((n for n, row in enumerate(rows[start:], start + 1) if row.strip().startswith(f"{key}:")), 1)
             findings.append(Finding(path, line, "error", f"{label}{key} is {shown!r}, mkdocs.yml says {wanted!r}",
                                     CHECK))
 
@@ -123,7 +127,8 @@ def check_cff(text: str, review: Review, path: str = CFF) -> list[Finding]:
         expect(where, "title", review.title, label)
         expect(where, "version", review.version, label)
         expect(where, "date-released", review.released.isoformat(), label)
-        expect(where, "url", review.url, label)
+        # The project lives at the site; its preferred citation is this version's frozen copy.
+        expect(where, "url", review.url if label else review.site, label)
         expect(where, "doi", review.doi, label)
     return findings
 
@@ -190,7 +195,8 @@ def bumped_cff(text: str, version: str, released: datetime.date, url: str) -> st
     text = re.sub(r"(?m)^(\s*)date-released: .*$", rf"\g<1>date-released: {released.isoformat()}", text)
     text = re.sub(r"(?m)^(\s*)year: .*$", rf"\g<1>year: {released.year}", text)
     text = re.sub(r"(?m)^(\s*)month: .*$", rf"\g<1>month: {released.month}", text)
-    return re.sub(r'(?m)^(\s*)url: ".*"$', rf'\g<1>url: "{url}"', text)
+    # The project's url is the site; the preferred citation points at this version's frozen copy.
+    return re.sub(r'(?m)^(\s+)url: ".*"$', rf'\g<1>url: "{url}"', text)
 
 
 def changelog_with(text: str, version: str, released: datetime.date, summary: str, changes_markdown: str,

@@ -3,7 +3,7 @@
 Only checked entries are counted (unverified and not-found records are listed apart, with
 their mark, under "Not counted"). Everything is made from the entries' `keywords` (facets `site:` and `tech:`, the
 vocabulary in livingreview.references.facets) and `year` fields, at build time, as plain
-HTML and inline SVG: no chart library, nothing fetched. scripts/hook_reader.py
+HTML and inline SVG: no chart library, nothing fetched. livingreview/build/reader.py
 puts the result in place of the marker `<!-- evidence-map -->`.
 
 Stable selectors (for browser tests; colours in docs/stylesheets/evidence-map.css):

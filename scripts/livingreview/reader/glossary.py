@@ -4,7 +4,7 @@ docs/includes/abbreviations.md holds one Python-Markdown abbreviation per line,
 `*[IMRT]: Intensity-modulated radiotherapy`, and nothing else: pymdownx.snippets
 appends the file to every page (`auto_append` in mkdocs.yml), so whatever else it
 held would show on every page. The glossary page's table is generated from the
-same file (marker `<!-- glossary -->`, replaced by scripts/hook_reader.py).
+same file (marker `<!-- glossary -->`, replaced by the build step in livingreview/build/reader.py).
 
 Stable selectors of the generated glossary (for browser tests):
     div.glossary > table            the glossary table, one row per abbreviation

@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,13 +25,10 @@ from pybtex.database import BibliographyData, Entry
 from pybtex.database.output.bibtex import Writer as BibtexWriter
 
 from livingreview.core.digest_cache import DigestCache
+from livingreview.speed import switch
 
-BATCH_OFF_ENV = "LIVINGREVIEW_NO_BATCH"
+BATCH_OFF_ENV = switch.ALL_OFF_ENV
 
-
-def batching_enabled() -> bool:
-    """False when LIVINGREVIEW_NO_BATCH=1: mkdocs-bibtex then formats page by page, as released."""
-    return os.environ.get(BATCH_OFF_ENV) != "1"
 
 
 BIBLIOGRAPHY_ELEMENT = re.compile(r"(?P<open><bibliography\b[^>]*>).*?</bibliography>", re.DOTALL)

@@ -1,6 +1,6 @@
 """The source checks' findings kept between builds while none of their inputs changed.
 
-Every build runs the checks (scripts/hook_checks.py); at 200 pages and 3,000
+Every build runs the checks (livingreview/build/checks.py); at 200 pages and 3,000
 entries they take about half a second, and a `mkdocs serve` rebuild after an
 edit of one page runs them all again. Their result depends only on what they
 read (mkdocs.yml, every file under docs/, bib/ and the theme's overrides/),

@@ -32,7 +32,6 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import Future
-from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
 from livingreview.core import project

@@ -24,7 +24,7 @@ from livingreview.core.digest_cache import DigestCache
 from livingreview.core.markers import ANNOTATED_BIBLIOGRAPHY
 from livingreview.references.render import clean_reference_text
 from livingreview.reader import search
-from livingreview.speed import batching, offload, patches, print_site_links, pybtex_cache
+from livingreview.speed import batching, offload, patches, print_site_links, pybtex_cache, switch
 from livingreview.speed.links_ahead import ScanAhead
 from livingreview.speed.patches import (BATCHED_REFERENCES, COMPILED_TEMPLATES, KEPT_PYBTEX_PARSE,
                                         PRINT_SITE_ONE_PASS, usable)
@@ -32,9 +32,9 @@ from livingreview.speed.patches import (BATCHED_REFERENCES, COMPILED_TEMPLATES, 
 log = get_plugin_logger("livingreview.speed")
 
 
-def enabled() -> bool:
-    """The one switch: LIVINGREVIEW_NO_BATCH=1 turns the whole speed layer off."""
-    return batching.batching_enabled()
+def enabled(mechanism: str | None = None) -> bool:
+    """The one switch (LIVINGREVIEW_NO_BATCH=1 turns the whole speed layer off), or one mechanism of it."""
+    return switch.enabled(mechanism)
 
 
 def _cache(state: BuildState) -> Path:
@@ -44,17 +44,17 @@ def _cache(state: BuildState) -> Path:
 def configure(state: BuildState, config: MkDocsConfig) -> None:
     """Caches on (parsed bib/ files, print-site rewrites, compiled templates), and
     mkdocs-bibtex's pybtex parse started in a child process, beside the checks."""
-    on = enabled()
-    offload.new_build(on)
-    parse_cache.enable_disk(_cache(state) / "parsed" if on else None)
-    reuse = on and usable(KEPT_PYBTEX_PARSE)
+    offload.new_build(enabled("helper"))
+    parse_cache.enable_disk(_cache(state) / "parsed" if enabled("parse-cache") else None)
+    reuse = enabled("pybtex-parse") and usable(KEPT_PYBTEX_PARSE)
     pybtex_cache.reuse_parsed_bib_files(reuse)
     if reuse:
         pybtex_cache.parse_in_background(_plugin_bib_files(config))
-    print_site_links.install(on and usable(PRINT_SITE_ONE_PASS), _cache(state) / "print-pages.pickle")
-    if on and usable(COMPILED_TEMPLATES):
+    print_site_links.install(enabled("print-site") and usable(PRINT_SITE_ONE_PASS),
+                             _cache(state) / "print-pages.pickle")
+    if enabled("templates") and usable(COMPILED_TEMPLATES):
         _keep_compiled_templates(config.theme, _cache(state) / "jinja")
-    if on:
+    if enabled("link-scans"):
         state.speed.link_scans = DigestCache(_cache(state) / "links.pickle")
         state.speed.scan_ahead = ScanAhead(state.speed.link_scans)
 
@@ -86,7 +86,7 @@ def _keep_compiled_templates(theme: Theme, folder: Path) -> None:
 def start_formatting(state: BuildState, files: Files, config: MkDocsConfig) -> None:
     """Every reference cited anywhere formatted in one pandoc run, in the background while MkDocs converts
     the pages (mkdocs-bibtex writes their footnotes with a placeholder meanwhile)."""
-    if not (enabled() and usable(BATCHED_REFERENCES)):
+    if not (enabled("batched-references") and usable(BATCHED_REFERENCES)):
         return
     registry = config.plugins["bibtex"].registry
     refusal = batching.batching_refusal(registry.csl_file)
@@ -161,7 +161,7 @@ def _search_pages_digest(site: Path) -> str:
 
 def reuse_search_index(state: BuildState, config: MkDocsConfig) -> None:
     """The search index of the last build, when every page is as it was then (a warm build)."""
-    if not enabled():
+    if not enabled("search-index"):
         return
     site, kept = Path(config.site_dir), _cache(state) / "pagefind"
     state.speed.search_pages_digest = _search_pages_digest(site)
@@ -174,7 +174,7 @@ def reuse_search_index(state: BuildState, config: MkDocsConfig) -> None:
 
 def keep_search_index(state: BuildState, config: MkDocsConfig) -> None:
     """This build's search index, for the next build with the same pages."""
-    if not enabled() or state.speed.search_index_kept or state.speed.search_pages_digest is None:
+    if not enabled("search-index") or state.speed.search_index_kept or state.speed.search_pages_digest is None:
         return
     kept = _cache(state) / "pagefind"
     shutil.rmtree(kept, ignore_errors=True)

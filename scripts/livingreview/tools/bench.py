@@ -58,14 +58,15 @@ from pathlib import Path
 
 from livingreview.core.project import find_csl
 from livingreview.reader.search import BUNDLE
-from livingreview.speed.batching import BATCH_OFF_ENV
+from livingreview.speed.switch import ALL_OFF_ENV, MECHANISMS, SOME_OFF_ENV
 from livingreview.tools.synthetic import make_review
 
 
 def child_env(project: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment of a build or probe of `project`: its own scripts/, never this checkout's."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project / "scripts")}
-    env.pop(BATCH_OFF_ENV, None)
+    env.pop(ALL_OFF_ENV, None)
+    env.pop(SOME_OFF_ENV, None)
     return {**env, **(extra or {})}
 
 
@@ -74,7 +75,7 @@ EDITED_PAGE = "docs/sites/lung.md"  # the page edited for the serve rebuild
 
 # --- configs ------------------------------------------------------------------
 
-SPEED_OFF = {BATCH_OFF_ENV: "1"}
+SPEED_OFF = {ALL_OFF_ENV: "1"}
 
 
 def _is_bibtex(item: object) -> bool:
@@ -413,6 +414,62 @@ def ratio(measure: Measure, floor: Measure) -> float:
     return measure.median / floor.median
 
 
+# --- what each speed mechanism saves, against its lines ------------------------
+
+# The code each mechanism of livingreview.speed.switch.MECHANISMS is made of: modules, or module:function.
+MECHANISM_CODE: dict[str, tuple[str, ...]] = {
+    "batched-references": ("livingreview.speed.batching", "livingreview.speed.steps:start_formatting",
+                           "livingreview.speed.steps:finish_formatting"),
+    "pybtex-parse": ("livingreview.speed.pybtex_cache", "livingreview.speed.steps:_plugin_bib_files"),
+    "parse-cache": ("livingreview.core.parse_cache",),
+    "print-site": ("livingreview.speed.print_site_links", "livingreview.speed.steps:rewrite_print_page_ahead"),
+    "templates": ("livingreview.speed.steps:_keep_compiled_templates",),
+    "helper": ("livingreview.speed.offload",),
+    "link-scans": ("livingreview.speed.links_ahead", "livingreview.speed.steps:scan_ahead"),
+    "search-index": ("livingreview.speed.steps:_search_pages_digest", "livingreview.speed.steps:reuse_search_index",
+                     "livingreview.speed.steps:keep_search_index"),
+    "checks-cache": ("livingreview.speed.checks_cache",),
+}
+
+
+def code_lines(specs: tuple[str, ...]) -> int:
+    """Non-blank lines of the listed modules and functions."""
+    import importlib
+    import inspect
+
+    total = 0
+    for spec in specs:
+        module_name, _, function = spec.partition(":")
+        target = importlib.import_module(module_name)
+        if function:
+            target = getattr(target, function)
+        total += sum(1 for line in inspect.getsource(target).splitlines() if line.strip())
+    return total
+
+
+def mechanism_table(args: argparse.Namespace, workdir: Path, deadline: float, say) -> None:
+    """Cold and warm builds of the synthetic review with each mechanism off in turn, against all on."""
+    project = workdir / f"review-{args.pages}x{args.entries}"
+    shutil.rmtree(project, ignore_errors=True)
+    make_review(project, pages=args.pages, entries=args.entries, cites_per_page=args.cites)
+    config = write_variant_configs(project)["project"]
+    pairs: dict[str, tuple[Measure, Measure]] = {}
+    for name in ("all on", *MECHANISMS):
+        env = {} if name == "all on" else {SOME_OFF_ENV: name}
+        pairs[name] = (Measure(f"{name}, cold", project, config, cold=True, wanted=args.runs, env=env),
+                       Measure(f"{name}, warm", project, config, wanted=args.runs, env=env))
+    run_rounds([m for pair in pairs.values() for m in pair], deadline)  # each cold run followed by its warm one
+    base_cold, base_warm = pairs["all on"]
+    say(f"what each speed mechanism saves at {args.pages} pages x {args.entries} entries (medians of "
+        f"{base_cold.runs and len(base_cold.runs)} runs; all on: cold {base_cold.median:.2f} s, warm "
+        f"{base_warm.median:.2f} s):")
+    say(f"  {'mechanism':<20} {'lines':>5} {'cold saved':>11} {'warm saved':>11}")
+    for name in MECHANISMS:
+        cold, warm = pairs[name]
+        say(f"  {name:<20} {code_lines(MECHANISM_CODE[name]):5d} {cold.median - base_cold.median:10.2f}s "
+            f"{warm.median - base_warm.median:10.2f}s   ({len(cold.runs)}/{len(warm.runs)} runs)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -428,6 +485,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-scaling", dest="scaling", action="store_false",
                         help="skip the builds at twice the pages and at twice the entries (about 3 minutes)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--mechanisms", action="store_true",
+                        help="instead: what each speed mechanism saves, cold and warm, against its lines of code "
+                             "(each turned off in turn with LIVINGREVIEW_SPEED_OFF; about 10 minutes at --runs 2)")
     args = parser.parse_args(argv)
 
     workdir = (args.keep or Path(tempfile.mkdtemp(prefix="livingreview-bench-"))).resolve()
@@ -441,6 +501,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         say(f"bench: {cores} cores available (nproc), Python {sys.version.split()[0]}, work folder {workdir}")
+        if args.mechanisms:
+            mechanism_table(args, workdir, deadline, say)
+            return 0
         big = synthetic_measures(workdir, args.pages, args.entries, args.cites, args.runs, args.shipped_runs, say)
         real_project = workdir / "real-site"
         shutil.rmtree(real_project, ignore_errors=True)

@@ -1,0 +1,82 @@
+"""The speed layer's patches of third-party internals: each names the version it was written for; another
+version is refused with one message and the plain path builds the same site."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from livingreview.speed import patches
+from test_batching import NO_BATCH, _build, assert_same_site
+
+# A build in which every distribution reports a version no patch was written for.
+REFUSING_BUILD = """
+import sys
+from livingreview.speed import patches
+patches.installed_version = lambda distribution: "0.0.0-other"
+from mkdocs.__main__ import cli
+cli(["build", "--strict", "--site-dir", sys.argv[1]])
+"""
+
+
+def test_every_patch_names_the_installed_version_it_was_written_for():
+    for patch in patches.PATCHES:
+        for distribution, version in patch.written_for:
+            assert patches.installed_version(distribution) == version, (
+                f"{patch.name}: written for {distribution} {version}, {patches.installed_version(distribution)} "
+                "is installed: read the new version's code, check the patch, then update speed/patches.py")
+
+
+def test_another_version_is_refused_once_with_a_message(monkeypatch, caplog):
+    monkeypatch.setattr(patches, "installed_version", lambda distribution: "99.0")
+    monkeypatch.setattr(patches, "_refused", set())
+    caplog.set_level("INFO")
+    assert not patches.usable(patches.BATCHED_REFERENCES)
+    assert not patches.usable(patches.BATCHED_REFERENCES)
+    messages = [r.getMessage() for r in caplog.records if "is off" in r.getMessage()]
+    assert len(messages) == 1 and "written for mkdocs-bibtex 4.4.0, and 99.0 is installed" in messages[0]
+
+
+@pytest.mark.slow
+def test_refused_patches_build_the_same_site_as_the_plain_path(project_copy, tmp_path):
+    refused = subprocess.run([sys.executable, "-c", REFUSING_BUILD, str(tmp_path / "refused")], cwd=project_copy,
+                             capture_output=True, text=True,
+                             env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1",
+                                  "PYTHONPATH": str(project_copy / "scripts")})
+    assert refused.returncode == 0, refused.stderr[-3000:]
+    log = refused.stdout + refused.stderr
+    for patch in patches.PATCHES:
+        assert f"speed: {patch.name} is off" in log, patch.name
+    plain = _build(project_copy, tmp_path / "plain", NO_BATCH)
+    assert_same_site(tmp_path / "refused", plain)
+
+
+def test_single_mechanisms_turn_off_by_name(monkeypatch):
+    from livingreview.speed import switch
+
+    monkeypatch.delenv(switch.ALL_OFF_ENV, raising=False)
+    monkeypatch.setenv(switch.SOME_OFF_ENV, "helper, print-site")
+    assert switch.enabled() and switch.enabled("templates")
+    assert not switch.enabled("helper") and not switch.enabled("print-site")
+    monkeypatch.setenv(switch.ALL_OFF_ENV, "1")
+    assert not switch.enabled() and not switch.enabled("templates")
+
+
+def test_the_bench_can_weigh_every_mechanism_against_its_code():
+    from livingreview.speed.switch import MECHANISMS
+    from livingreview.tools.bench import MECHANISM_CODE, code_lines
+
+    assert set(MECHANISM_CODE) == set(MECHANISMS)
+    for name, specs in MECHANISM_CODE.items():
+        assert code_lines(specs) > 5, name  # every module and function listed still exists
+
+
+@pytest.mark.slow
+def test_each_mechanism_off_alone_builds_the_same_site(project_copy, tmp_path):
+    from livingreview.speed.switch import MECHANISMS, SOME_OFF_ENV
+
+    plain = _build(project_copy, tmp_path / "plain", NO_BATCH)
+    for name in MECHANISMS:
+        assert_same_site(_build(project_copy, tmp_path / name, {SOME_OFF_ENV: name}), plain)
