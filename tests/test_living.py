@@ -144,6 +144,10 @@ def test_both_versions_are_served_side_by_side(release_flow):
     for version in (release_flow.first, release_flow.second):
         assert (release_flow.pages / version / "sites" / "lung" / "index.html").is_file()
     assert (release_flow.pages / "latest" / "sites" / "lung" / "index.html").is_file()
+    # Addresses without a version (version 0.1.0's citations, older links) lead to the page in latest.
+    stub = (release_flow.pages / "sites" / "lung" / "index.html").read_text(encoding="utf-8")
+    assert 'location.replace("../../latest/sites/lung/" + location.hash)' in stub
+    assert not (release_flow.pages / release_flow.first / release_flow.first).exists()
     assert "latest" in (release_flow.pages / "index.html").read_text(encoding="utf-8")
 
 
@@ -180,3 +184,27 @@ def test_the_new_version_lists_what_changed_and_the_feed_both_releases(release_f
     lung = (release_flow.pages / release_flow.second / "sites" / "lung" / "index.html").read_text(encoding="utf-8")
     assert "this page last changed in version" in lung and release_flow.second in lung
     assert EDITED_PAGE
+
+
+def test_addresses_without_a_version_get_redirects_that_never_overwrite_a_real_page(tmp_path):
+    from livingreview.living import publish
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    files = {"0.2.0/index.html": "home", "0.2.0/sites/a/index.html": "a", "0.2.0/own/index.html": "own",
+             "own/index.html": "a page someone put there", "versions.json": "[]", "index.html": "mike's"}
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+    for args in (("init", "-q", "-b", "gh-pages"), ("add", "-A"), ("commit", "-q", "-m", "pages"),
+                 ("checkout", "-q", "-b", "main")):  # the maintainer's checkout is on main
+        run(repo, "git", *args)
+    assert publish.redirect_unversioned_addresses(repo, "0.2.0", ["0.2.0"], say=lambda _: None) == 1
+
+    def on_branch(name: str) -> str:
+        return run(repo, "git", "show", f"gh-pages:{name}").stdout
+
+    assert 'location.replace("../../latest/sites/a/" + location.hash)' in on_branch("sites/a/index.html")
+    assert on_branch("own/index.html") == "a page someone put there"
+    assert on_branch("index.html") == "mike's"
+    assert publish.redirect_unversioned_addresses(repo, "0.2.0", ["0.2.0"], say=lambda _: None) == 0  # no change

@@ -47,3 +47,10 @@ def test_the_version_selector_lists_both_versions(browser, versions_url, release
     texts = items.evaluate_all("links => links.map(a => a.textContent.trim())")
     assert texts[:2] == [release_flow.second, release_flow.first] or set(texts) == {release_flow.second,
                                                                                    release_flow.first}
+
+
+def test_an_address_without_a_version_leads_to_the_section_in_latest(browser, versions_url):
+    page = browser.new_context().new_page()
+    page.goto(f"{versions_url}sites/lung/#release-test")
+    expect(page).to_have_url(re.compile(r"/latest/sites/lung/#release-test$"))
+    expect(page.locator("h2#release-test")).to_be_attached()

@@ -36,8 +36,10 @@ def _new_build(state: BuildState, config) -> None:
 
 
 STEPS: tuple[Step, ...] = (
+    Step("startup", 0, speed.note_command),  # `mkdocs build` or `serve`: once per process
     # Configuration: the whole build is checked and set up before any page is read.
     Step("config", 300, _new_build),
+    Step("config", 250, speed.finish_unfinished),  # a serve rebuild's search index, before the site is touched
     Step("config", 200, speed.configure),  # caches on; mkdocs-bibtex's parse started in the background
     Step("config", 110, checks.source_checks),  # make check's checks; stop on a fault others would crash on
     Step("config", 100, references.configure),  # before mkdocs-bibtex reads its settings
@@ -72,8 +74,9 @@ STEPS: tuple[Step, ...] = (
     Step("post_build", -100, speed.save),
     Step("post_build", -140, speed.reuse_search_index),  # the pages of a build whose index is kept
     Step("post_build", -150, reader.search_index),  # after print-site: every page written
-    Step("post_build", -160, speed.keep_search_index),
     Step("post_build", -200, checks.link_check),  # after every other plugin and step has written its files
+    Step("post_build", -250, speed.wait_for_search_index),  # the index may be made beside the link check
+    Step("post_build", -260, speed.keep_search_index),
 )
 
 STATE = BuildState(Path("."))  # replaced at each build's first step

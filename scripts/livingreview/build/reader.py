@@ -23,6 +23,7 @@ from livingreview.evidence.studies import load_studies, studies_path
 from livingreview.reader import evidence_map, glossary, print_page, search
 from livingreview.references import bibliography, export
 from livingreview.references.citations import cited_keys
+from livingreview.speed import steps as speed
 
 log = get_plugin_logger(__name__)
 
@@ -35,16 +36,19 @@ def print_site_enabled(config: MkDocsConfig) -> bool:
 
 
 def configure(state: BuildState, config: MkDocsConfig) -> None:
-    """The abbreviations every page shows, read (and checked) once."""
-    snippets = config.mdx_configs.get("pymdownx.snippets") or {}
+    """The abbreviations every page shows, read (and checked) once and given to Python-Markdown's abbr
+    extension as its glossary."""
+    if "abbr" not in config.markdown_extensions:
+        raise PluginError("mkdocs.yml: markdown_extensions must list 'abbr' (the abbreviations every page shows)")
     wanted = glossary.ABBREVIATIONS.name
-    if wanted not in (snippets.get("auto_append") or []):
-        raise PluginError(f"pymdownx.snippets must auto_append '{wanted}' (the abbreviations every page shows)")
     abbreviations, findings = glossary.load_abbreviations(Path(config.docs_dir) / "includes" / wanted, state.root)
     if findings:  # every page shows this file: stop before building any of them
         raise PluginError("\n".join(f"{f.path}:{f.line}: {f.message} [{f.check}]" for f in findings))
+    abbr = config.mdx_configs.setdefault("abbr", {})
+    abbr["glossary"] = {**{a.term: a.meaning for a in abbreviations}, **(abbr.get("glossary") or {})}
     path = studies_path(bib_dir(config, state.root))
-    studies = load_studies(path, path.relative_to(state.root).as_posix() if path.is_relative_to(state.root) else str(path))
+    shown = path.relative_to(state.root).as_posix() if path.is_relative_to(state.root) else str(path)
+    studies = load_studies(path, shown)
     state.reader = ReaderState(abbreviations, studies)  # the checks report a broken record; the sound ones show
 
 
@@ -62,7 +66,8 @@ def add_dataset(state: BuildState, files: Files, config: MkDocsConfig) -> None:
     generated = dict(dataset.downloads(data, info))
     generated[export.PATH] = export.export_bibtex(
         state.references.entries.values(),
-        header=f"{review.title}, version {review.version} ({review.released.isoformat()}), {review.url}: its bibliography")
+        header=f"{review.title}, version {review.version} ({review.released.isoformat()}), {review.url}: "
+               "its bibliography")
     for path, content in generated.items():
         if files.get_file_from_path(path) is None:
             files.append(File.generated(config, path, content=content))
@@ -80,10 +85,20 @@ def replace_markers(state: BuildState, markdown: str, page: Page, config: MkDocs
         target = files.get_file_from_path(REFERENCES_PAGE)
         if target is None:
             raise PluginError(f"{page.file.src_uri}: the evidence map links to {REFERENCES_PAGE}, which is missing")
-        entries = bibliography.load_bibliography(bibliography.bib_files(bib_dir(config, state.root)), state.root)
-        generated, lists = evidence_map.evidence_map_markdown(list(entries.by_key().values()), references,
-                                                              get_relative_url(target.url, page.url))
+        references_url = get_relative_url(target.url, page.url)
+        bib_files = bibliography.bib_files(bib_dir(config, state.root))
+
+        def make() -> tuple[str, dict[str, str]]:
+            entries = bibliography.load_bibliography(bib_files, state.root).by_key()
+            return evidence_map.evidence_map_markdown(list(entries.values()), references, references_url)
+
+        # A function of the bibliography's files and the two links (the speed layer may keep it).
+        inputs = [references, references_url]
+        for path in bib_files:
+            inputs += [path.relative_to(state.root).as_posix(), path.read_bytes()]
+        generated, lists = speed.kept(state, "evidence-map", inputs, make)
         to_html = ShortMarkdown.for_site(reader.abbreviations, state.root / ".cache" / "evidence-map-html.json")
+        speed.convert_ahead(to_html, lists.values())
         reader.lists[page.file.src_uri] = lists, to_html
         markdown = markdown.replace(evidence_map.MARKER, generated)
     if tables.MARKER in markdown:
@@ -125,7 +140,7 @@ def fix_print_page(state: BuildState, config: MkDocsConfig) -> None:
     print_file = File(f"{basename}.md", config.docs_dir, config.site_dir, config.use_directory_urls)
     path = Path(print_file.abs_dest_path)
     text = path.read_text(encoding="utf-8")
-    renames, unresolved = print_page.anchor_renames(text)
+    renames, unresolved = speed.kept(state, "print-anchors", [text], lambda: print_page.anchor_renames(text))
     fixed = print_page.apply_renames(text, renames)
     fixed = print_page.relative_base(fixed, urlsplit(config.site_url or "/").path or "/",
                                      get_relative_url(".", print_file.url))
@@ -139,7 +154,13 @@ def search_index(state: BuildState, config: MkDocsConfig) -> None:
     """The site's search index (Pagefind), from the pages as written (unless the speed layer kept it)."""
     if state.speed.search_index_kept:
         return
-    try:
-        search.index_site(Path(config.site_dir))
-    except search.SearchIndexError as exc:
-        raise PluginError(f"search index: {exc}") from exc
+    site = Path(config.site_dir)
+
+    def index() -> None:
+        try:
+            search.index_site(site)
+        except search.SearchIndexError as exc:
+            raise PluginError(f"search index: {exc}") from exc
+
+    if not speed.index_beside(state, index):
+        index()

@@ -71,6 +71,7 @@ class SpeedState:
     heading_numbers: dict[str, str] | None = None  # print-site's heading number of each page
     search_index_kept: bool = False  # the pages are those of a build whose search index is kept
     search_pages_digest: str | None = None
+    search_indexing: Any = None  # speed.steps.Beside: the search index being made beside the link check
 
 
 @dataclass

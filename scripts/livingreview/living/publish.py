@@ -88,5 +88,68 @@ def publish(root: Path, *, say=print) -> str:
         default = _mike(root, "set-default", "--branch", BRANCH, LATEST)
         if default.returncode != 0:
             raise PublishError(f"mike set-default failed: {default.stderr.strip()[-400:]}")
+        redirect_unversioned_addresses(root, version, [v.version for v in versions] + [version], say=say)
     return f"publish: version {version} is on {BRANCH}" + (f", {LATEST} points to it" if newest else "") + \
         " (not pushed: the deploy workflow pushes)"
+
+
+# --- addresses without a version -----------------------------------------------------
+
+REDIRECT_MARK = '<meta name="livingreview-redirect" content="latest">'
+REDIRECT_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Redirecting to the latest version</title>
+{mark}
+<meta name="robots" content="noindex">
+<link rel="canonical" href="{target}">
+<script>location.replace("{target}" + location.hash)</script>
+<meta http-equiv="refresh" content="0; url={target}">
+</head>
+<body><p>This page is in <a href="{target}">the latest version of the review</a>.</p></body>
+</html>
+"""
+
+
+def redirect_page(target: str) -> str:
+    return REDIRECT_PAGE.format(mark=REDIRECT_MARK, target=target)
+
+
+def redirect_unversioned_addresses(root: Path, version: str, versions: list[str], *, say=print) -> int:
+    """Every page of `version` also answers at its address without a version (/sites/lung/, as links made
+    before versioning and version 0.1.0's citations name it), sending the reader, #section included, to
+    the same page in latest. Only our own redirect pages are ever overwritten; nothing is pushed."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="gh-pages-") as tmp:
+        work = Path(tmp) / "pages"
+        added = _git(root, "worktree", "add", "--quiet", str(work), BRANCH)
+        if added.returncode != 0:
+            raise PublishError(f"could not check out {BRANCH} to add redirects: {added.stderr.strip()[-400:]}")
+        try:
+            reserved = set(versions) | {LATEST}
+            written = 0
+            for page in sorted((work / version).rglob("index.html")):
+                relative = page.parent.relative_to(work / version)
+                if not relative.parts or relative.parts[0] in reserved:
+                    continue  # the site's root is mike's redirect; a version folder is never touched
+                stub = work / relative / "index.html"
+                if stub.exists() and REDIRECT_MARK not in stub.read_text(encoding="utf-8", errors="replace"):
+                    continue
+                target = "../" * len(relative.parts) + f"{LATEST}/{relative.as_posix()}/"
+                content = redirect_page(target)
+                if not stub.exists() or stub.read_text(encoding="utf-8") != content:
+                    stub.parent.mkdir(parents=True, exist_ok=True)
+                    stub.write_text(content, encoding="utf-8")
+                    written += 1
+            if written:
+                for args in (("add", "-A"), ("commit", "--quiet", "-m",
+                                             f"Addresses without a version lead to latest ({version})")):
+                    done = _git(work, *args)
+                    if done.returncode != 0:
+                        raise PublishError(f"git {args[0]} on {BRANCH} failed: {done.stderr.strip()[-400:]}")
+                say(f"publish: {written} address(es) without a version now lead to {LATEST}")
+            return written
+        finally:
+            _git(root, "worktree", "remove", "--force", str(work))

@@ -1,9 +1,9 @@
 """The review's abbreviations: defined once, shown as tooltips everywhere, listed on the glossary page.
 
 docs/includes/abbreviations.md holds one Python-Markdown abbreviation per line,
-`*[IMRT]: Intensity-modulated radiotherapy`, and nothing else: pymdownx.snippets
-appends the file to every page (`auto_append` in mkdocs.yml), so whatever else it
-held would show on every page. The glossary page's table is generated from the
+`*[IMRT]: Intensity-modulated radiotherapy`, and nothing else: the build gives
+them to Python-Markdown's abbr extension as its glossary (livingreview/build/reader.py),
+so they apply on every page. The glossary page's table is generated from the
 same file (marker `<!-- glossary -->`, replaced by the build step in livingreview/build/reader.py).
 
 Stable selectors of the generated glossary (for browser tests):

@@ -25,6 +25,8 @@ AND = re.compile(r"\s+and\s+")
 
 def split_authors(field: str) -> list[str]:
     """The names of an author field, split at ' and ' outside braces, without a final 'others'."""
+    if "{" not in field:  # no braces: no ' and ' to keep (most fields; thousands per build)
+        return [n for n in (part.strip() for part in AND.split(field)) if n and n.lower() != "others"]
     names, depth, start = [], 0, 0
     for i, char in enumerate(field):
         depth += char == "{"

@@ -9,7 +9,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,8 +23,9 @@ from mkdocs.theme import Theme
 
 from livingreview.build.state import BuildState
 from livingreview.core import parse_cache
-from livingreview.core.digest_cache import DigestCache
+from livingreview.core.digest_cache import DigestCache, kept_or_made
 from livingreview.core.markers import ANNOTATED_BIBLIOGRAPHY
+from livingreview.core.short_markdown import ShortMarkdown
 from livingreview.references.render import clean_reference_text
 from livingreview.reader import search
 from livingreview.speed import batching, offload, patches, print_site_links, pybtex_cache, switch
@@ -30,6 +34,7 @@ from livingreview.speed.patches import (BATCHED_REFERENCES, COMPILED_TEMPLATES, 
                                         PRINT_SITE_ONE_PASS, usable)
 
 log = get_plugin_logger("livingreview.speed")
+T = TypeVar("T")
 
 
 def enabled(mechanism: str | None = None) -> bool:
@@ -124,6 +129,22 @@ def finish_formatting(state: BuildState, config: MkDocsConfig) -> None:
     offload.convert_ahead(state.references.to_html, wanted)
 
 
+def kept(state: BuildState, name: str, inputs: Iterable[str | bytes], make: Callable[[], T]) -> T:
+    """make(), or what it made in the last build from the same inputs (the evidence map's generated part,
+    the print page's anchor renames: pure functions of their inputs)."""
+    if not enabled("generated-parts"):
+        return make()
+    cache = DigestCache(_cache(state) / f"{name}.pickle")
+    value = kept_or_made(cache, inputs, make)
+    cache.save()
+    return value
+
+
+def convert_ahead(to_html: ShortMarkdown, texts: Iterable[str]) -> None:
+    """The helper process converts these texts' Markdown before the page asks for them."""
+    offload.convert_ahead(to_html, texts)
+
+
 def scan_ahead(state: BuildState, output: str) -> None:
     """The helper process reads the page's ids and links for the link check while MkDocs goes on."""
     if state.speed.scan_ahead is not None:
@@ -147,6 +168,69 @@ def save(state: BuildState) -> None:
         print_site_links.save()
         if state.speed.link_scans is not None:
             state.speed.link_scans.save()
+
+
+# --- the search index made beside the last steps ------------------------------------------------
+
+_serving = False  # `mkdocs serve`: a rebuild does not wait for its search index (the next one does)
+_unfinished: "Beside | None" = None  # a serve rebuild's index, still being made
+
+
+class Beside:
+    """Work in a thread (its own process does the work: Pagefind's binary), waited for later."""
+
+    def __init__(self, work: Callable[[], None]):
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(work,), name="search-index", daemon=True)
+        self.thread.start()
+
+    def _run(self, work: Callable[[], None]) -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the step that waits
+            self.error = exc
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def note_command(state: BuildState, command: str) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
+def finish_unfinished(state: BuildState, config: MkDocsConfig) -> None:
+    """A serve rebuild's search index finished before the next build touches the site folder."""
+    global _unfinished
+    if _unfinished is not None:
+        try:
+            _unfinished.wait()
+        except Exception as exc:  # that build is over: its failure is only reported
+            log.warning("search index of the previous rebuild failed: %s", exc)
+        _unfinished = None
+
+
+def index_beside(state: BuildState, work: Callable[[], None]) -> bool:
+    """Start making the search index while the link check runs (it reads the pages, Pagefind only adds its
+    own folder); False when the layer is off and the caller makes it in place."""
+    if not enabled("search-beside"):
+        return False
+    state.speed.search_indexing = Beside(work)
+    return True
+
+
+def wait_for_search_index(state: BuildState) -> None:
+    """The search index done (a `mkdocs serve` rebuild does not wait: the next build does)."""
+    global _unfinished
+    indexing, state.speed.search_indexing = state.speed.search_indexing, None
+    if indexing is None:
+        return
+    if _serving:
+        _unfinished = indexing
+        return
+    indexing.wait()
 
 
 def _search_pages_digest(site: Path) -> str:
@@ -174,7 +258,8 @@ def reuse_search_index(state: BuildState, config: MkDocsConfig) -> None:
 
 def keep_search_index(state: BuildState, config: MkDocsConfig) -> None:
     """This build's search index, for the next build with the same pages."""
-    if not enabled("search-index") or state.speed.search_index_kept or state.speed.search_pages_digest is None:
+    if not enabled("search-index") or state.speed.search_index_kept or state.speed.search_pages_digest is None \
+            or _unfinished is not None:  # a serve rebuild's index, not yet made
         return
     kept = _cache(state) / "pagefind"
     shutil.rmtree(kept, ignore_errors=True)

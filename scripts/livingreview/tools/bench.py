@@ -268,7 +268,9 @@ def probe_profile(config_file: str) -> dict:
         finally:
             rendering[self.file.src_uri] = time.perf_counter() - start
 
+    steps = _time_pipeline_steps()
     build(load_config(config_file=config_file, site_dir=tempfile.mkdtemp(prefix="bench-profile-")))  # warm .cache/
+    steps.clear()
     PluginCollection.run_event = timed_run_event
     Page.render = timed_render
     try:
@@ -283,7 +285,35 @@ def probe_profile(config_file: str) -> dict:
     shutil.rmtree(config.site_dir, ignore_errors=True)
     slowest = dict(sorted(rendering.items(), key=lambda kv: -kv[1])[:3])
     return {"load_config": loaded, "total": total, "events": spent, "markdown": slowest,
-            "markdown_total": sum(rendering.values())}
+            "markdown_total": sum(rendering.values()), "steps": dict(steps)}
+
+
+def _time_pipeline_steps() -> dict[str, float]:
+    """Time each step of livingreview.build.pipeline (the hooks file reads STEPS when MkDocs loads it)."""
+    import functools
+
+    from dataclasses import replace
+
+    from livingreview.build import pipeline
+
+    spent: dict[str, float] = {}
+
+    def timed(step: "pipeline.Step") -> "pipeline.Step":
+        run = step.run
+        label = f"{run.__module__.removeprefix('livingreview.')}.{run.__name__} ({step.event})"
+
+        @functools.wraps(run)  # keeps the signature the pipeline reads the step's arguments from
+        def timed_run(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return run(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+
+        return replace(step, run=timed_run)
+
+    pipeline.STEPS = tuple(timed(step) for step in pipeline.STEPS)
+    return spent
 
 
 def probe_serve(config_file: str, page: str, edits: int) -> dict:
@@ -380,6 +410,10 @@ def hook_table(profile: dict) -> list[str]:
     for page, seconds in profile["markdown"].items():
         lines.append(f"      {'of which ' + page:<56} {seconds:6.2f} s")
     lines.append(f"    {'(whole build in-process, load_config included)':<58} {profile['total']:6.2f} s")
+    steps = sorted((profile.get("steps") or {}).items(), key=lambda kv: -kv[1])
+    if steps:
+        lines.append("    the project's build steps (scripts/livingreview/build/pipeline.py), 0.02 s or more:")
+        lines += [f"      {label:<56} {seconds:6.2f} s" for label, seconds in steps if seconds >= 0.02]
     return lines
 
 
@@ -429,6 +463,10 @@ MECHANISM_CODE: dict[str, tuple[str, ...]] = {
     "search-index": ("livingreview.speed.steps:_search_pages_digest", "livingreview.speed.steps:reuse_search_index",
                      "livingreview.speed.steps:keep_search_index"),
     "checks-cache": ("livingreview.speed.checks_cache",),
+    "generated-parts": ("livingreview.speed.steps:kept",),
+    "search-beside": ("livingreview.speed.steps:Beside", "livingreview.speed.steps:note_command",
+                      "livingreview.speed.steps:finish_unfinished", "livingreview.speed.steps:index_beside",
+                      "livingreview.speed.steps:wait_for_search_index"),
 }
 
 
@@ -574,6 +612,10 @@ def main(argv: list[str] | None = None) -> int:
         search_kb, query_kb = search_payload(big["cold"].site)
         say(f"search: {search_kb:.1f} KB gzip fetched before the reader types; the first one-word query adds "
             f"{query_kb:.1f} KB (Pagefind's script, WebAssembly, metadata, one index chunk, ten fragments)")
+        material_index = floor.site / "search" / "search_index.json"
+        if material_index.is_file():  # the floor keeps Material's own search: its one index, for comparison
+            say(f"  Material's search index of the same pages (the floor): {gzip_kb(material_index):.1f} KB gzip, "
+                "fetched whole on the first page")
         say("targets:")
         for label, value, limit, unit in (
             ("cold build, x floor", ratio(big["cold"], floor), 2.5, "x"),
