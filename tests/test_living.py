@@ -167,6 +167,7 @@ def test_each_version_cites_its_own_address(release_flow):
 @pytest.mark.slow
 def test_the_new_version_lists_what_changed_and_the_feed_both_releases(release_flow):
     changelog = (release_flow.project / "docs" / "changelog.md").read_text(encoding="utf-8")
+    assert f"\n\n## Version {release_flow.second}" in changelog  # its own block, after a blank line
     entry = changelog.split(f"## Version {release_flow.second}", 1)[1].split("\n## Version", 1)[0]
     assert "A test release." in entry
     assert "[A section added for the release test](sites/lung.md#release-test)" in entry

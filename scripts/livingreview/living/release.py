@@ -215,7 +215,7 @@ def changelog_with(text: str, version: str, released: datetime.date, summary: st
     front = split_front_matter(text)
     head = "\n".join(lines[:first])
     head = re.sub(r"(?m)^updated: .*$", f"updated: {released.isoformat()}", head, count=1) if front.data else head
-    return head + ("\n" if not head.endswith("\n") else "") + entry + "\n".join(lines[first:])
+    return head.rstrip("\n") + "\n\n" + entry + "\n".join(lines[first:])  # a blank line before the entry
 
 
 def plan_release(root: Path, version: str, summary: str, released: datetime.date) -> ReleasePlan:
