@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from livingreview.citing import anchors
+from livingreview.citing.records import review_from_config
+from livingreview.core.mkdocs_yaml import load_mkdocs_yaml
 from livingreview.core.project import ROOT
 
 
@@ -109,6 +111,12 @@ def test_a_redirect_to_a_missing_page_is_reported(project_copy: Path):
     assert finding.path == "mkdocs.yml" and "sites/lungs.md, which is not a page" in finding.message
 
 
+def current_review(root: Path):
+    config = load_mkdocs_yaml(root / "mkdocs.yml").data
+    return review_from_config(config.get("extra"), site_name=str(config.get("site_name", "")),
+                              site_url=config.get("site_url"))
+
+
 def test_publish_adds_new_pages_and_ids_and_never_drops_old_ones(project_copy: Path):
     rename_lung_page(project_copy)
     add_redirect(project_copy, "sites/lung.md", "sites/lung-cancer.md")
@@ -116,8 +124,10 @@ def test_publish_adds_new_pages_and_ids_and_never_drops_old_ones(project_copy: P
     assert result.returncode == 0, result.stdout + result.stderr
     pages = json.loads((project_copy / anchors.RECORD).read_text(encoding="utf-8"))["pages"]
     assert "sites/lung.md" in pages and "sites/lung-cancer.md" in pages
-    assert pages["sites/lung-cancer.md"]["first_published"] == "2026-11-27"
-    assert pages["sites/lung-cancer.md"]["first_version"] == "0.1.0"
+    review = current_review(project_copy)
+    assert pages["sites/lung-cancer.md"]["first_published"] == review.released.isoformat()
+    assert pages["sites/lung-cancer.md"]["first_version"] == review.version
+    assert pages["sites/lung.md"]["first_version"] == "0.1.0"  # the old page keeps its own
     written = (project_copy / anchors.RECORD).read_text(encoding="utf-8")
     run_cli(project_copy, "publish-anchors")
     assert (project_copy / anchors.RECORD).read_text(encoding="utf-8") == written  # idempotent
