@@ -30,8 +30,10 @@ KEPT_PYBTEX_PARSE = Patch("mkdocs-bibtex's pybtex parse kept between builds", ((
 PRINT_SITE_ONE_PASS = Patch("print-site's page rewrites in one pass, kept between builds",
                             (("mkdocs-print-site-plugin", "2.9"),))
 COMPILED_TEMPLATES = Patch("compiled theme templates kept between builds", (("mkdocs", "1.6.1"),))
+NAV_ITEMS_ONCE = Patch("Material's navigation items rendered once per page folder",
+                       (("mkdocs-material", "9.8.2"), ("mkdocs", "1.6.1"), ("Jinja2", "3.1.6")))
 
-PATCHES = (BATCHED_REFERENCES, KEPT_PYBTEX_PARSE, PRINT_SITE_ONE_PASS, COMPILED_TEMPLATES)
+PATCHES = (BATCHED_REFERENCES, KEPT_PYBTEX_PARSE, PRINT_SITE_ONE_PASS, COMPILED_TEMPLATES, NAV_ITEMS_ONCE)
 
 
 def installed_version(distribution: str) -> str | None:

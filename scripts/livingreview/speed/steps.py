@@ -28,10 +28,10 @@ from livingreview.core.markers import ANNOTATED_BIBLIOGRAPHY
 from livingreview.core.short_markdown import ShortMarkdown
 from livingreview.references.render import clean_reference_text
 from livingreview.reader import search
-from livingreview.speed import batching, offload, patches, print_site_links, pybtex_cache, switch
+from livingreview.speed import batching, nav_items, offload, patches, print_site_links, pybtex_cache, switch
 from livingreview.speed.links_ahead import ScanAhead
 from livingreview.speed.patches import (BATCHED_REFERENCES, COMPILED_TEMPLATES, KEPT_PYBTEX_PARSE,
-                                        PRINT_SITE_ONE_PASS, usable)
+                                        NAV_ITEMS_ONCE, PRINT_SITE_ONE_PASS, usable)
 
 log = get_plugin_logger("livingreview.speed")
 T = TypeVar("T")
@@ -59,6 +59,8 @@ def configure(state: BuildState, config: MkDocsConfig) -> None:
                              _cache(state) / "print-pages.pickle")
     if enabled("templates") and usable(COMPILED_TEMPLATES):
         _keep_compiled_templates(config.theme, _cache(state) / "jinja")
+    if enabled("nav-items") and usable(NAV_ITEMS_ONCE):
+        nav_items.install(config.theme)
     if enabled("link-scans"):
         state.speed.link_scans = DigestCache(_cache(state) / "links.pickle")
         state.speed.scan_ahead = ScanAhead(state.speed.link_scans)

@@ -19,6 +19,7 @@ MECHANISMS: dict[str, str] = {
     "parse-cache": "parsed bib/ files kept on disk between builds",
     "print-site": "print-site's page rewrites in one pass, kept between builds",
     "templates": "compiled theme templates kept between builds",
+    "nav-items": "Material's navigation items rendered once per page folder, not once per page",
     "helper": "pure work (reference Markdown, link scans, print rewrites) in a helper process",
     "link-scans": "each built page's ids and links kept by its HTML for the link check",
     "search-index": "the Pagefind index kept while no page changed",

@@ -458,6 +458,7 @@ MECHANISM_CODE: dict[str, tuple[str, ...]] = {
     "parse-cache": ("livingreview.core.parse_cache",),
     "print-site": ("livingreview.speed.print_site_links", "livingreview.speed.steps:rewrite_print_page_ahead"),
     "templates": ("livingreview.speed.steps:_keep_compiled_templates",),
+    "nav-items": ("livingreview.speed.nav_items",),
     "helper": ("livingreview.speed.offload",),
     "link-scans": ("livingreview.speed.links_ahead", "livingreview.speed.steps:scan_ahead"),
     "search-index": ("livingreview.speed.steps:_search_pages_digest", "livingreview.speed.steps:reuse_search_index",
