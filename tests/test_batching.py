@@ -265,6 +265,27 @@ def test_editing_an_entry_reformats_only_that_entry(tmp_path):
     assert "Corrected title" in registry._reference_cache["alpha2020"]
 
 
+def test_many_entries_are_shared_by_two_pandoc_runs_with_the_same_text(tmp_path, monkeypatch):
+    """Each pandoc run formats its share of the entries; together they give what one run gives."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    keys = ["alpha2020", "beta2021"]
+    one = _registry(bib)
+    monkeypatch.setattr(formatting.os, "cpu_count", lambda: 1)
+    prefill_registry(one, keys, DigestCache(None))
+    runs: list[list[str]] = []
+    format_with_pandoc = formatting._format_with_pandoc
+    monkeypatch.setattr(formatting, "_format_with_pandoc",
+                        lambda registry, share: runs.append(share) or format_with_pandoc(registry, share))
+    monkeypatch.setattr(formatting.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(formatting, "MIN_ENTRIES_PER_RUN", 1)
+    two = _registry(bib)
+    assert prefill_registry(two, keys, DigestCache(None)) == 2
+    assert sorted(runs) == [["alpha2020"], ["beta2021"]]
+    assert two._reference_cache == one._reference_cache and "First title" in two._reference_cache["alpha2020"]
+    assert formatting._pandoc_runs(0) == 0 and formatting._pandoc_runs(1) == 1
+
+
 def test_pending_entries_read_as_pending_until_pandoc_is_done(tmp_path, monkeypatch):
     """While pandoc runs, mkdocs-bibtex finds every cited entry (PENDING), so it runs no pandoc of its own."""
     import threading

@@ -68,12 +68,14 @@ STEPS: tuple[Step, ...] = (
     Step("page_context", -50, citing.cite_box),  # after search: the cite box is not indexed
     Step("post_page", -200, speed.scan_ahead),  # the page as written
     # After the build: everything written, then checked.
+    # Every indexed page is written (print-site's page is not indexed): the search index first, made beside
+    # the steps below, which only read pages or rewrite the print page.
+    Step("post_build", 120, speed.reuse_search_index),  # the index of a build whose indexed pages were the same
+    Step("post_build", 110, reader.search_index),
     Step("post_build", 0, references.save),
     Step("post_build", 0, citing.finish),
     Step("post_build", -100, reader.fix_print_page),  # after print-site has written its page
     Step("post_build", -100, speed.save),
-    Step("post_build", -140, speed.reuse_search_index),  # the pages of a build whose index is kept
-    Step("post_build", -150, reader.search_index),  # after print-site: every page written
     Step("post_build", -200, checks.link_check),  # after every other plugin and step has written its files
     Step("post_build", -250, speed.wait_for_search_index),  # the index may be made beside the link check
     Step("post_build", -260, speed.keep_search_index),

@@ -83,13 +83,14 @@ def copied_runs(page: MarkdownFile, runs: set[str]) -> list[Finding]:
     if not runs:
         return []
     text = re.sub(r"\[@[^\]]*\]", lambda m: " " * len(m[0]), page.masked)
-    tokens = [(m.group(), m.start()) for m in WORD.finditer(text.lower())]
+    found = list(WORD.finditer(text.lower()))
+    tokens = [m.group() for m in found]
     findings, i = [], 0
     while i <= len(tokens) - RUN:
-        if run_digest([t for t, _ in tokens[i:i + RUN]]) in runs:
-            findings.append(Finding(page.path, line_of(text, tokens[i][1]), "error",
+        if run_digest(tokens[i:i + RUN]) in runs:
+            findings.append(Finding(page.path, line_of(text, found[i].start()), "error",
                                     f"12 words in a row copied from the source article, from "
-                                    f"'{' '.join(t for t, _ in tokens[i:i + 6])} ...': say it in your own words",
+                                    f"'{' '.join(tokens[i:i + 6])} ...': say it in your own words",
                                     "source-copying"))
             i += RUN  # the rest of this passage is the same finding
         else:

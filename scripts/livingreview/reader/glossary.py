@@ -134,11 +134,6 @@ def prose(text: str) -> str:
     return masked[:opened] if opened >= 0 else masked  # an unclosed comment hides the rest of the page
 
 
-def _term_pattern(term: str) -> re.Pattern[str]:
-    # Python-Markdown matches abbreviations between word boundaries, case-sensitively.
-    return re.compile(rf"\b{re.escape(term)}\b")
-
-
 def uses(text: str, terms: list[str]) -> Counter[str]:
     """How often each term becomes a tooltip in `text`: like Python-Markdown, the longest term
     wins where several match (MR-linac, not MR)."""
@@ -155,13 +150,13 @@ def undefined_abbreviations(text: str, terms: list[str]) -> Counter[str]:
     A hyphenated word is covered when a defined term matches inside it
     (`HPV-positive` by HPV), since readers then get the tooltip there.
     """
-    patterns = [_term_pattern(t) for t in terms]
+    defined = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\b") if terms else None
     missing: Counter[str] = Counter()
     for word in WORD.findall(text):
         if (not LOOKS_ABBREVIATED.search(word) or ROMAN_STAGE.match(word) or TNM_CATEGORY.match(word)
                 or word in NOT_ABBREVIATIONS):
             continue
-        if not any(p.search(word) for p in patterns):
+        if defined is None or not defined.search(word):  # as Python-Markdown: case-sensitive, word boundaries
             missing[word] += 1
     return missing
 

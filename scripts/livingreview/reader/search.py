@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 BUNDLE = "pagefind"  # the index's folder in the site
+INDEXED_MARK = b"data-pagefind-body"  # on the element Pagefind indexes; pages without it are left out
 
 
 class SearchIndexError(RuntimeError):

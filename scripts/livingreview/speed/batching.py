@@ -1,10 +1,11 @@
-"""Formatted reference text: one pandoc call per build, a cache on disk, clean output.
+"""Formatted reference text: one batch per build (a pandoc run per core), a cache on disk, clean output.
 
 mkdocs-bibtex 4.4.0 runs pandoc once per page and hands it the whole .bib. Here
 every citation of every page is formatted in one batch, with only the cited
-entries, through the plugin's own pandoc routine (so the text is identical to
-what it would have produced page by page), and kept in a cache keyed by the
-entry's content, the CSL file and the pandoc, pybtex and mkdocs-bibtex versions.
+entries (shared by two pandoc processes when there are many), through the
+plugin's own pandoc routine (so the text is identical to what it would have
+produced page by page), and kept in a cache keyed by the entry's content, the
+CSL file and the pandoc, pybtex and mkdocs-bibtex versions.
 Only numeric styles are batched (`batching_refusal`); LIVINGREVIEW_NO_BATCH=1
 turns batching off. Measured by `make bench` (PERFORMANCE.md).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -136,13 +138,22 @@ def _format_with_pandoc(registry, keys: list[str]) -> dict[str, str]:
     return formatted
 
 
+MIN_ENTRIES_PER_RUN = 60  # below this, a second pandoc process costs more than it saves (make bench)
+
+
+def _pandoc_runs(entries: int) -> int:
+    """How many pandoc processes share `entries`: one per core, up to two, each with enough to do. A numeric
+    style formats each entry on its own (`batching_refusal`), so any split gives the same texts."""
+    return min(2, os.cpu_count() or 1, max(1, entries // MIN_ENTRIES_PER_RUN)) if entries else 0
+
+
 PENDING = "LIVINGREVIEW-PENDING-REFERENCE"  # a reference's text while its pandoc run is going
 
 
 class PendingFormat:
     """Formatted text for a mkdocs-bibtex PandocRegistry, from the cache and one pandoc run in the background.
 
-    The pandoc run (seconds, on a cold cache) is a subprocess: started in a
+    The pandoc run (seconds, on a cold cache; two runs on two cores) is a subprocess: started in a
     thread, it overlaps the build's other work until `finish` is called. Until
     then each entry it formats has `PENDING` as its text in the registry, so
     mkdocs-bibtex writes the pages' footnotes without waiting (and without
@@ -164,8 +175,10 @@ class PendingFormat:
             if text is None:
                 self.missing.append(key)
             texts[key] = PENDING if text is None else text
-        self._pool = ThreadPoolExecutor(max_workers=1) if self.missing else None
-        self._formatted = self._pool.submit(_format_with_pandoc, registry, self.missing) if self._pool else None
+        runs = _pandoc_runs(len(self.missing))
+        self._pool = ThreadPoolExecutor(max_workers=runs) if runs else None
+        self._formatted = [self._pool.submit(_format_with_pandoc, registry, self.missing[run::runs])
+                           for run in range(runs)]
 
     def finish(self) -> int:
         """Wait for pandoc, fill the registry and the cache; how many entries pandoc formatted (0 when warm).
@@ -174,7 +187,7 @@ class PendingFormat:
         """
         if self._pool is not None:
             try:
-                formatted = self._formatted.result()
+                formatted = {key: text for run in self._formatted for key, text in run.result().items()}
             except BaseException:
                 self._forget_pending()
                 raise

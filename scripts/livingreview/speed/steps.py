@@ -215,8 +215,9 @@ def finish_unfinished(state: BuildState, config: MkDocsConfig) -> None:
 
 
 def index_beside(state: BuildState, work: Callable[[], None]) -> bool:
-    """Start making the search index while the link check runs (it reads the pages, Pagefind only adds its
-    own folder); False when the layer is off and the caller makes it in place."""
+    """Start making the search index while the build's last steps run (they read pages or rewrite the print
+    page, which is not indexed; Pagefind only adds its own folder); False when the layer is off and the
+    caller makes it in place."""
     if not enabled("search-beside"):
         return False
     state.speed.search_indexing = Beside(work)
@@ -236,12 +237,13 @@ def wait_for_search_index(state: BuildState) -> None:
 
 
 def _search_pages_digest(site: Path) -> str:
-    """Digest of what the search index is made from: every HTML file of the site, by path."""
+    """Digest of what the search index is made from: every indexed page of the site, by path."""
     digest = hashlib.sha256(f"pagefind={patches.installed_version('pagefind')}".encode())
     for path in sorted(site.rglob("*.html")):
         relative = path.relative_to(site).as_posix()
-        if not relative.startswith(search.BUNDLE + "/"):
-            digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+        data = path.read_bytes()
+        if not relative.startswith(search.BUNDLE + "/") and search.INDEXED_MARK in data:
+            digest.update(relative.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
