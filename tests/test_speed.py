@@ -80,3 +80,37 @@ def test_each_mechanism_off_alone_builds_the_same_site(project_copy, tmp_path):
     plain = _build(project_copy, tmp_path / "plain", NO_BATCH)
     for name in MECHANISMS:
         assert_same_site(_build(project_copy, tmp_path / name, {SOME_OFF_ENV: name}), plain)
+
+
+# Loaded by every Python process started with it on PYTHONPATH: says when exit handlers run and when Python's
+# teardown frees the module's objects.
+TEARDOWN_PROBE = """
+import atexit, os
+atexit.register(lambda: os.write(1, b"probe: exit handlers ran\\n"))
+class _Freed:
+    def __del__(self):
+        os.write(1, b"probe: teardown freed objects\\n")
+probe = _Freed()
+"""
+
+
+@pytest.mark.slow
+def test_a_built_site_ends_the_process_at_once_and_a_failed_build_exits_as_before(project_copy, tmp_path):
+    from conftest import run_mkdocs_build
+    from livingreview.speed.switch import SOME_OFF_ENV
+
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    (probe / "sitecustomize.py").write_text(TEARDOWN_PROBE, encoding="utf-8")
+    env = {"PYTHONPATH": str(probe)}
+    built = run_mkdocs_build(project_copy, tmp_path / "fast", env)
+    assert built.returncode == 0, built.log[-3000:]
+    assert "probe: exit handlers ran" in built.log and "teardown freed objects" not in built.log
+    assert "Documentation built" in built.log
+    plain = run_mkdocs_build(project_copy, tmp_path / "plain", {**env, SOME_OFF_ENV: "fast-exit"})
+    assert plain.returncode == 0 and "probe: teardown freed objects" in plain.log
+    page = project_copy / "docs" / "sites" / "lung.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[broken](no-such-page.md)\n", encoding="utf-8")
+    failed = run_mkdocs_build(project_copy, tmp_path / "failed", env)
+    assert failed.returncode == 1, failed.log[-3000:]
+    assert "probe: exit handlers ran" in failed.log and "probe: teardown freed objects" in failed.log

@@ -79,6 +79,7 @@ STEPS: tuple[Step, ...] = (
     Step("post_build", -200, checks.link_check),  # after every other plugin and step has written its files
     Step("post_build", -250, speed.wait_for_search_index),  # the index may be made beside the link check
     Step("post_build", -260, speed.keep_search_index),
+    Step("shutdown", -1000, speed.exit_at_once),  # last of all: a finished `mkdocs build` ends at once
 )
 
 STATE = BuildState(Path("."))  # replaced at each build's first step

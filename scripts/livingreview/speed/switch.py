@@ -26,6 +26,7 @@ MECHANISMS: dict[str, str] = {
     "search-beside": "the Pagefind index made beside the link check (a serve rebuild does not wait for it)",
     "checks-cache": "the source checks' findings kept while none of their inputs changed",
     "generated-parts": "the evidence map and the print page's anchor renames kept while their inputs are unchanged",
+    "fast-exit": "a `mkdocs build` that built the site ends without Python freeing every object one by one",
 }
 
 
