@@ -23,7 +23,7 @@ MECHANISMS: dict[str, str] = {
     "helper": "pure work (reference Markdown, link scans, print rewrites) in a helper process",
     "link-scans": "each built page's ids and links kept by its HTML for the link check",
     "search-index": "the Pagefind index kept while no page changed",
-    "search-beside": "the Pagefind index made beside the link check (a serve rebuild does not wait for it)",
+    "search-beside": "the Pagefind index made beside the last steps (a serve rebuild does not wait for it)",
     "checks-cache": "the source checks' findings kept while none of their inputs changed",
     "generated-parts": "the evidence map and the print page's anchor renames kept while their inputs are unchanged",
     "fast-exit": "a `mkdocs build` that built the site ends without Python freeing every object one by one",
