@@ -134,14 +134,16 @@ def prose(text: str) -> str:
     return masked[:opened] if opened >= 0 else masked  # an unclosed comment hides the rest of the page
 
 
-def uses(text: str, terms: list[str]) -> Counter[str]:
-    """How often each term becomes a tooltip in `text`: like Python-Markdown, the longest term
-    wins where several match (MR-linac, not MR)."""
-    if not terms:
-        return Counter()
+def _terms_pattern(terms: list[str]) -> re.Pattern[str]:
+    """Any of `terms` as Python-Markdown matches abbreviations: case-sensitive, between word boundaries,
+    the longest term first where several match (MR-linac, not MR)."""
     ordered = sorted(terms, key=len, reverse=True)
-    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b")
-    return Counter(pattern.findall(text))
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b")
+
+
+def uses(text: str, terms: list[str]) -> Counter[str]:
+    """How often each term becomes a tooltip in `text`."""
+    return Counter(_terms_pattern(terms).findall(text)) if terms else Counter()
 
 
 def undefined_abbreviations(text: str, terms: list[str]) -> Counter[str]:
@@ -150,13 +152,13 @@ def undefined_abbreviations(text: str, terms: list[str]) -> Counter[str]:
     A hyphenated word is covered when a defined term matches inside it
     (`HPV-positive` by HPV), since readers then get the tooltip there.
     """
-    defined = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\b") if terms else None
+    defined = _terms_pattern(terms) if terms else None
     missing: Counter[str] = Counter()
     for word in WORD.findall(text):
         if (not LOOKS_ABBREVIATED.search(word) or ROMAN_STAGE.match(word) or TNM_CATEGORY.match(word)
                 or word in NOT_ABBREVIATIONS):
             continue
-        if defined is None or not defined.search(word):  # as Python-Markdown: case-sensitive, word boundaries
+        if defined is None or not defined.search(word):
             missing[word] += 1
     return missing
 

@@ -176,8 +176,8 @@ def save(state: BuildState) -> None:
 
 # --- the search index made beside the last steps ------------------------------------------------
 
-_serving = False  # `mkdocs serve`: a rebuild does not wait for its search index (the next one does)
-_command = ""  # the MkDocs command this process runs (its startup event)
+_command = ""  # the MkDocs command this process runs (its startup event); a `serve` rebuild does not wait
+# for its search index (the next one does)
 _unfinished: "Beside | None" = None  # a serve rebuild's index, still being made
 
 
@@ -202,8 +202,8 @@ class Beside:
 
 
 def note_command(state: BuildState, command: str) -> None:
-    global _serving, _command
-    _serving, _command = command == "serve", command
+    global _command
+    _command = command
 
 
 def finish_unfinished(state: BuildState, config: MkDocsConfig) -> None:
@@ -233,7 +233,7 @@ def wait_for_search_index(state: BuildState) -> None:
     indexing, state.speed.search_indexing = state.speed.search_indexing, None
     if indexing is None:
         return
-    if _serving:
+    if _command == "serve":
         _unfinished = indexing
         return
     indexing.wait()

@@ -503,8 +503,8 @@ def mechanism_table(args: argparse.Namespace, workdir: Path, deadline: float, sa
     say(f"what each speed mechanism saves at {args.pages} pages x {args.entries} entries (medians of "
         f"{base_cold.runs and len(base_cold.runs)} runs; all on: cold {base_cold.median:.2f} s, warm "
         f"{base_warm.median:.2f} s):")
-    # CPU seconds (the build and its children) move less than wall clock on a shared machine, but miss
-    # what work beside the build saves (helper, pybtex-parse, search-beside): both are shown.
+    # CPU seconds (the build and its children) beside wall clock: they miss what work done beside the build
+    # saves (helper, pybtex-parse, search-beside), and a shared machine moves both.
     say(f"  {'mechanism':<20} {'lines':>5} {'cold saved':>11} {'warm saved':>11} {'cold cpu':>9} {'warm cpu':>9}")
     for name in MECHANISMS:
         cold, warm = pairs[name]
