@@ -22,6 +22,7 @@ from livingreview.speed import batching as formatting, pybtex_cache
 from livingreview.core import parse_cache, project
 from livingreview.core.digest_cache import DigestCache
 from livingreview.core.project import find_csl
+from livingreview.speed.switch import SOME_OFF_ENV
 from livingreview.tools.synthetic import make_review
 
 NO_BATCH = {formatting.BATCH_OFF_ENV: "1"}
@@ -571,3 +572,33 @@ def test_fields_no_style_can_print_are_left_out_of_pandocs_input(tmp_path):
     printing.write_text(Path(AMA).read_text(encoding="utf-8").replace(
         '<bibliography', '<macro name="n"><text variable="annote"/></macro>\n<bibliography', 1), encoding="utf-8")
     assert formatting.unprinted_fields(str(printing)) == formatting.DROPPED_BY_PANDOC | {"keywords"}
+
+
+def test_pandoc_gets_the_heap_option_only_when_it_takes_it_and_gives_the_same_text(tmp_path, monkeypatch):
+    monkeypatch.delenv("GHCRTS", raising=False)  # restored after the test, whatever use_pandoc_heap sets
+    real_pandoc = formatting.pypandoc.get_pandoc_path
+    refusing = tmp_path / "pandoc"  # as a pandoc built without runtime options answers GHCRTS
+    refusing.write_text('#!/bin/sh\n[ -n "$GHCRTS" ] && echo "Warning: Ignoring GHCRTS variable" >&2\n'
+                        'echo "pandoc 3.9"\n', encoding="utf-8")
+    refusing.chmod(0o755)
+    formatting._pandoc_takes.cache_clear()
+    monkeypatch.setattr(formatting.pypandoc, "get_pandoc_path", lambda: str(refusing))
+    formatting.use_pandoc_heap()
+    assert "GHCRTS" not in os.environ, "given to a pandoc that would warn on every run"
+    formatting._pandoc_takes.cache_clear()
+    monkeypatch.setattr(formatting.pypandoc, "get_pandoc_path", real_pandoc)
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    monkeypatch.setenv(SOME_OFF_ENV, "pandoc-heap")
+    plain = _registry(bib)
+    prefill_registry(plain, ["alpha2020", "beta2021"], DigestCache(None))
+    assert "GHCRTS" not in os.environ, "set with the mechanism off"
+    monkeypatch.delenv(SOME_OFF_ENV)
+    with_heap = _registry(bib)
+    prefill_registry(with_heap, ["alpha2020", "beta2021"], DigestCache(None))  # sets it before pandoc runs
+    assert os.environ.get("GHCRTS") == formatting.PANDOC_HEAP
+    assert with_heap._reference_cache == plain._reference_cache
+    monkeypatch.setenv("GHCRTS", "-A8m")
+    formatting.use_pandoc_heap()
+    assert os.environ["GHCRTS"] == "-A8m", "a GHCRTS the user set is theirs"
+    formatting._pandoc_takes.cache_clear()

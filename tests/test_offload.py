@@ -42,6 +42,12 @@ def test_small_work_stays_in_place_and_large_work_goes_to_another_process(helper
     assert helper.submit(os.getpid, cost=0.01) is None
 
 
+def test_the_helper_yields_the_cores_to_the_build(helper):
+    """Its work only saves the main thread work when a core is idle: it runs at a lower priority."""
+    future = helper.submit(os.getpriority, os.PRIO_PROCESS, 0, cost=1)
+    assert future.result(timeout=60) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + offload.NICENESS)
+
+
 @pytest.mark.parametrize("why", ["switched off", "one core", "budget from the environment"])
 def test_no_helper_when_off_on_one_core_or_below_a_set_budget(helper, monkeypatch, why):
     if why == "switched off":

@@ -88,6 +88,36 @@ def test_kept_scans_serve_unchanged_pages_and_changed_pages_are_read_again(tmp_p
     assert scanned == ['<h2 id="renamed">S</h2>'] and "fragment #sec not found in b/index.html" in finding.message
 
 
+def test_an_unchanged_site_keeps_its_verdict_and_any_new_file_or_edit_is_checked(tmp_path, monkeypatch):
+    """A warm build whose every file is as before takes the last verdict; a file added (a link's target
+    appearing) or a page edited is checked again, and after a kept verdict the scans are still kept."""
+    from livingreview.checks import links
+    from livingreview.core.digest_cache import DigestCache
+
+    site, root = make_site(tmp_path, {"a/index.html": '<a href="../data/x.csv">x</a> <a href="../b/#sec">b</a>',
+                                      "b/index.html": '<h2 id="sec">S</h2>'})
+    kept_file = root / ".cache" / "links.pickle"
+
+    def check() -> list[str]:
+        kept = DigestCache(kept_file)
+        found = [f.message.split(" in ")[0] for f in check_site(site, root, kept=kept)]
+        kept.save()
+        return found
+
+    assert check() == ["broken link ../data/x.csv: not found: no data/x.csv"]
+    judged, scanned = [], []
+    judge = links._broken_links
+    monkeypatch.setattr(links, "_broken_links", lambda *args: judged.append(1) or judge(*args))
+    monkeypatch.setattr(links, "scan_html", lambda text: scanned.append(text) or scan_html(text))
+    assert check() == ["broken link ../data/x.csv: not found: no data/x.csv"] and judged == [], "judged again"
+    (site / "data").mkdir()
+    (site / "data" / "x.csv").write_text("a,b\n", encoding="utf-8")
+    assert check() == [] and judged == [1] and scanned == [], "a new file must be judged, no page rescanned"
+    (site / "b" / "index.html").write_text('<h2 id="renamed">S</h2>', encoding="utf-8")
+    assert check() == ["broken link ../b/#sec: fragment #sec not found"]
+    assert scanned == ['<h2 id="renamed">S</h2>'], "only the edited page is read again"
+
+
 def test_a_missing_page_is_not_found(tmp_path):
     site, root = make_site(tmp_path, {"a/index.html": '<p>\n<a href="../missing/">gone</a></p>'})
     [finding] = check_site(site, root)

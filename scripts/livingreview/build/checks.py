@@ -10,12 +10,16 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from livingreview.build.state import BuildState
-from livingreview.checks import run_checks
+from livingreview.build.state import BuildState, ChecksState
+from livingreview.checks import CHECKS, ordered, run_checks, run_some
+from livingreview.checks.bib import check_bib_syntax
+from livingreview.checks.cite import check_citations
 from livingreview.checks.links import check_site
+from livingreview.checks.page_links import check_page_links
+from livingreview.checks.sources import load_sources
 from livingreview.core.findings import Finding
 from livingreview.speed import checks_cache
-from livingreview.speed.steps import enabled as speed_enabled
+from livingreview.speed.steps import check_beside, enabled as speed_enabled, result_of
 
 log = get_plugin_logger("livingreview.checks")
 
@@ -24,6 +28,10 @@ log = get_plugin_logger("livingreview.checks")
 # the built site's link check): the build stops at once, each fault said once, by the checks.
 STOPS_THE_BUILD = {"bib-syntax": "BibTeX syntax error", "citation-unknown-key": "unknown citation key",
                    "links": "broken link"}
+# The checks that find them run first; the others after, perhaps beside the build (their findings are then
+# reported once every page is converted).
+FIRST = (check_bib_syntax, check_citations, check_page_links)
+LATER = tuple(check for check in CHECKS if check not in FIRST)
 
 
 def log_findings(findings: Iterable[Finding]) -> None:
@@ -33,17 +41,52 @@ def log_findings(findings: Iterable[Finding]) -> None:
         emit("%s:%d: %s [%s]", finding.path, finding.line, finding.message, finding.check)
 
 
-def source_checks(state: BuildState, config: MkDocsConfig) -> None:
-    """Every source check (make check); a fault that would end in another tool's traceback stops the build."""
-    root = state.root
-    findings = checks_cache.cached_checks(root, root / ".cache" / "checks.json") if speed_enabled("checks-cache") \
-        else run_checks(root)
-    log_findings(findings)
+def _stop_on_faults(findings: list[Finding]) -> None:
     stopping = [f for f in findings if f.check in STOPS_THE_BUILD and f.severity == "error"]
     if stopping:
         first = stopping[0]
         raise PluginError(f"{len(stopping)} fault(s) the build cannot go past ({STOPS_THE_BUILD[first.check]} "
                           f"first at {first.path}:{first.line}): fix them (make check lists them all)")
+
+
+def source_checks(state: BuildState, config: MkDocsConfig) -> None:
+    """Every source check (make check); a fault that would end in another tool's traceback stops the build."""
+    root = state.root
+    kept = checks_cache.KeptFindings(root, root / ".cache" / "checks.json") if speed_enabled("checks-cache") \
+        else None
+    findings = kept.get() if kept is not None else None
+    if findings is not None:
+        log_findings(findings)
+        _stop_on_faults(findings)
+        return
+    try:
+        sources = load_sources(root)
+    except Exception:  # a bug: run_checks reports it as a finding
+        log_findings(run_checks(root))
+        return
+    first = ordered([*sources.findings, *run_some(sources, FIRST)])
+    if any(f.check in STOPS_THE_BUILD and f.severity == "error" for f in first):
+        findings = ordered([*first, *run_some(sources, LATER)])
+        log_findings(findings)
+        if kept is not None:
+            kept.keep(findings)
+        _stop_on_faults(findings)
+    log_findings(first)
+    state.checks = ChecksState(first, sources, kept, check_beside(sources, LATER))
+    if state.checks.beside is None:
+        finish_source_checks(state)
+
+
+def finish_source_checks(state: BuildState) -> None:
+    """The checks left after the first ones: reported (from the helper process, when it ran them), and every
+    finding kept for the next build."""
+    checks, state.checks = state.checks, None
+    if checks is None:
+        return
+    later = ordered(result_of(checks.beside, lambda: run_some(checks.sources, LATER)))
+    log_findings(later)
+    if checks.kept is not None:
+        checks.kept.keep(ordered([*checks.reported, *later]))
 
 
 def link_check(state: BuildState, config: MkDocsConfig) -> None:

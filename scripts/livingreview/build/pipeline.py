@@ -41,16 +41,18 @@ STEPS: tuple[Step, ...] = (
     Step("config", 300, _new_build),
     Step("config", 250, speed.finish_unfinished),  # a serve rebuild's search index, before the site is touched
     Step("config", 200, speed.configure),  # caches on; mkdocs-bibtex's parse started in the background
-    Step("config", 110, checks.source_checks),  # make check's checks; stop on a fault others would crash on
+    Step("config", 110, checks.source_checks),  # make check's checks: those of faults others would crash on
+    # first (the build stops there), the others now or beside the pages (speed layer)
     Step("config", 100, references.configure),  # before mkdocs-bibtex reads its settings
     Step("config", 0, citing.configure),
     Step("config", 0, reader.configure),
     Step("config", 0, living.configure),
-    # Files: every page gets a citation record and its downloads.
+    # Files: pandoc starts on the references (a page a plugin adds later is left to mkdocs-bibtex), then every
+    # page gets a citation record and its downloads.
+    Step("files", 100, speed.start_formatting),
     Step("files", -100, citing.add_records),  # after plugins that add pages
     Step("files", -100, reader.add_dataset),  # the study dataset's downloads
     Step("files", -100, living.add_feed),  # the update feed
-    Step("files", -100, speed.start_formatting),  # after mkdocs-bibtex has read the bibliography
     # Each page's Markdown, around mkdocs-bibtex (0), which turns [@key] into footnotes.
     Step("page_markdown", 200, references.before_bibtex),
     Step("page_markdown", 150, reader.replace_markers),  # generated parts may cite: before mkdocs-bibtex
@@ -58,6 +60,7 @@ STEPS: tuple[Step, ...] = (
     # Each page's HTML, before print-site (0) keeps a copy.
     Step("page_content", 50, references.add_references_heading),
     Step("page_content", 0, citing.note_sections),
+    Step("env", 100, checks.finish_source_checks),  # the checks left to run beside the pages: reported now
     Step("env", 0, citing.start_formatting),  # every page and section formatted, in the background
     # Each page's final HTML, before Material's search (0) indexes it.
     Step("page_context", 101, speed.finish_formatting),

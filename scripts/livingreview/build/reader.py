@@ -55,20 +55,30 @@ def configure(state: BuildState, config: MkDocsConfig) -> None:
 def add_dataset(state: BuildState, files: Files, config: MkDocsConfig) -> None:
     """The downloads under data/: the study dataset (studies.csv, .json, .schema.json, from every checked
     study) and the bibliography for reference managers (references.bib)."""
-    cited_on: dict[str, list[str]] = {}
-    for file in files.documentation_pages():
-        for key in cited_keys(file.content_string):
-            cited_on.setdefault(key, []).append(file.url)
+    pages = [(file.url, file.content_string) for file in files.documentation_pages()]
     review = state.citing.review
     info = dataset.ReviewInfo(title=review.title, version=review.version, released=review.released.isoformat(),
                               url=review.url, doi=review.doi)
-    data = dataset.rows(state.reader.studies.studies, state.references.entries, cited_on)
-    generated = dict(dataset.downloads(data, info))
-    generated[export.PATH] = export.export_bibtex(
-        state.references.entries.values(),
-        header=f"{review.title}, version {review.version} ({review.released.isoformat()}), {review.url}: "
-               "its bibliography")
-    for path, content in generated.items():
+
+    def make() -> dict[str, str]:
+        cited_on: dict[str, list[str]] = {}
+        for url, text in pages:
+            for key in cited_keys(text):
+                cited_on.setdefault(key, []).append(url)
+        data = dataset.rows(state.reader.studies.studies, state.references.entries, cited_on)
+        generated = dict(dataset.downloads(data, info))
+        generated[export.PATH] = export.export_bibtex(
+            state.references.entries.values(),
+            header=f"{review.title}, version {review.version} ({review.released.isoformat()}), {review.url}: "
+                   "its bibliography")
+        return generated
+
+    # A function of the studies and bibliography files, the pages and the release (the speed layer may keep it).
+    bib_folder = bib_dir(config, state.root)
+    inputs = [repr(info), studies_path(bib_folder).read_bytes() if studies_path(bib_folder).is_file() else b""]
+    inputs += [data for path in bibliography.bib_files(bib_folder) for data in (path.name, path.read_bytes())]
+    inputs += [part for page in pages for part in page]
+    for path, content in speed.kept(state, "dataset", inputs, make).items():
         if files.get_file_from_path(path) is None:
             files.append(File.generated(config, path, content=content))
 

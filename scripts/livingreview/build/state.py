@@ -15,6 +15,7 @@ from typing import Any
 from livingreview.citing.records import CitationRecord, Review
 from livingreview.citing.styles import Formatted
 from livingreview.core.digest_cache import DigestCache
+from livingreview.core.findings import Finding
 from livingreview.core.short_markdown import ShortMarkdown
 from livingreview.evidence.studies import StudySet
 from livingreview.reader.glossary import Abbreviation
@@ -62,6 +63,16 @@ class LivingState:
 
 
 @dataclass
+class ChecksState:
+    """The source checks of a build that found nothing to stop it: the rest of them may still be running."""
+
+    reported: list[Finding]  # the checks done before the build went on, reported then
+    sources: Any  # livingreview.checks.sources.Sources, as they read it
+    kept: Any = None  # speed.checks_cache.KeptFindings: where all findings are kept for the next build
+    beside: Future | None = None  # the other checks' findings, from the helper process (speed layer)
+
+
+@dataclass
 class SpeedState:
     """The speed layer's handles for this build (all None with LIVINGREVIEW_NO_BATCH=1)."""
 
@@ -81,4 +92,5 @@ class BuildState:
     citing: CitingState | None = None
     reader: ReaderState | None = None
     living: LivingState | None = None
+    checks: ChecksState | None = None
     speed: SpeedState = field(default_factory=SpeedState)

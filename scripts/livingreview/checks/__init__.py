@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
-from livingreview.checks.bib import check_bibliography
+from livingreview.checks.bib import check_bib_syntax, check_bibliography
 from livingreview.checks.cite import check_citations
 from livingreview.checks.claims import check_claims
 from livingreview.checks.content import check_content
@@ -27,6 +27,7 @@ from livingreview.core.findings import Finding
 
 Check = Callable[[Sources], list[Finding]]
 CHECKS: tuple[Check, ...] = (
+    check_bib_syntax,
     check_citations,
     check_bibliography,
     check_pages,
@@ -45,12 +46,22 @@ def run_checks(root: Path) -> list[Finding]:
         sources = load_sources(root)
     except Exception as exc:  # a bug here must still end in a finding, not a traceback
         return [_internal("load_sources", exc)]
-    findings = list(sources.findings)
-    for check in CHECKS:
+    return ordered([*sources.findings, *run_some(sources, CHECKS)])
+
+
+def run_some(sources: Sources, checks: tuple[Check, ...]) -> list[Finding]:
+    """The findings of `checks` on sources already read (the build runs them in two parts); never raises."""
+    findings: list[Finding] = []
+    for check in checks:
         try:
             findings += check(sources)
         except Exception as exc:
             findings.append(_internal(check.__name__, exc))
+    return findings
+
+
+def ordered(findings: list[Finding]) -> list[Finding]:
+    """Each finding once, by file, line, check and message."""
     return sorted(set(findings), key=lambda f: (f.path, f.line, f.check, f.message))
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from livingreview.core.digest_cache import DigestCache, kept_or_made
+from livingreview.core.digest_cache import DigestCache, digest_of
 from livingreview.core.findings import Finding
 from livingreview.core.mkdocs_yaml import load_mkdocs_yaml
 
@@ -91,22 +91,38 @@ def check_site(site: Path | None, root: Path, site_url: str | None = None,
 
 def broken_links(site: Path, base_path: str = "", kept: DigestCache | None = None) -> list[BrokenLink]:
     """Every link of the site's HTML files whose file or #fragment is missing, in file and line order.
-    base_path: site_url's path (/living-review/), which the site's absolute links start with."""
+    base_path: site_url's path (/living-review/), which the site's absolute links start with.
+    kept: each page's ids and links by its HTML, and the verdict of a site whose every file was there before."""
     files, folders = _tree(site)
-    pages = {page: _scan_file(site / page, kept) for page in sorted(f for f in files if f.endswith(".html"))}
-    resolver = _Resolver(files, folders, {page: ids for page, (ids, _) in pages.items()}, base_path)
+    pages = {page: (site / page).read_bytes() for page in sorted(f for f in files if f.endswith(".html"))}
+    if kept is None:
+        return _broken_links(files, folders, {page: _scan(data) for page, data in pages.items()}, base_path)
+    digests = {page: digest_of([data]) for page, data in pages.items()}  # each scan is kept under its page's
+    same_site = digest_of(["broken links", base_path, "\0".join(sorted(files)), "\0".join(sorted(folders)),
+                           *digests.values()])
+    if (verdict := kept.get(same_site)) is not None:
+        for digest in digests.values():
+            kept.get(digest)  # still used: the next build, after an edit, rescans only the edited pages
+        return verdict
+    scans = {page: kept.get_or_make(digests[page], lambda data=data: _scan(data)) for page, data in pages.items()}
+    verdict = _broken_links(files, folders, scans, base_path)
+    kept.put(same_site, verdict)
+    return verdict
+
+
+def _broken_links(files: set[str], folders: set[str], scans: dict[str, tuple[set[str], list[tuple[int, str]]]],
+                  base_path: str) -> list[BrokenLink]:
+    resolver = _Resolver(files, folders, {page: ids for page, (ids, _) in scans.items()}, base_path)
     broken: list[BrokenLink] = []
-    for page, (_, links) in pages.items():
+    for page, (_, links) in scans.items():
         up = _folders_up(page)
         broken += [BrokenLink(page, line, href, *verdict) for line, href in links
                    if (verdict := resolver.check(page, up, href))]
     return broken
 
 
-def _scan_file(path: Path, kept: DigestCache | None) -> tuple[set[str], list[tuple[int, str]]]:
-    """scan_html of a file, or what it gave for the same text before (an unchanged page)."""
-    data = path.read_bytes()
-    return kept_or_made(kept, [data], lambda: scan_html(data.decode("utf-8", errors="replace")))
+def _scan(data: bytes) -> tuple[set[str], list[tuple[int, str]]]:
+    return scan_html(data.decode("utf-8", errors="replace"))
 
 
 def scan_html(text: str) -> tuple[set[str], list[tuple[int, str]]]:

@@ -134,7 +134,7 @@ def prose(text: str) -> str:
     return masked[:opened] if opened >= 0 else masked  # an unclosed comment hides the rest of the page
 
 
-def _terms_pattern(terms: list[str]) -> re.Pattern[str]:
+def terms_pattern(terms: list[str]) -> re.Pattern[str]:
     """Any of `terms` as Python-Markdown matches abbreviations: case-sensitive, between word boundaries,
     the longest term first where several match (MR-linac, not MR)."""
     ordered = sorted(terms, key=len, reverse=True)
@@ -143,7 +143,7 @@ def _terms_pattern(terms: list[str]) -> re.Pattern[str]:
 
 def uses(text: str, terms: list[str]) -> Counter[str]:
     """How often each term becomes a tooltip in `text`."""
-    return Counter(_terms_pattern(terms).findall(text)) if terms else Counter()
+    return Counter(terms_pattern(terms).findall(text)) if terms else Counter()
 
 
 def undefined_abbreviations(text: str, terms: list[str]) -> Counter[str]:
@@ -152,7 +152,7 @@ def undefined_abbreviations(text: str, terms: list[str]) -> Counter[str]:
     A hyphenated word is covered when a defined term matches inside it
     (`HPV-positive` by HPV), since readers then get the tooltip there.
     """
-    defined = _terms_pattern(terms) if terms else None
+    defined = terms_pattern(terms) if terms else None
     missing: Counter[str] = Counter()
     for word in WORD.findall(text):
         if (not LOOKS_ABBREVIATED.search(word) or ROMAN_STAGE.match(word) or TNM_CATEGORY.match(word)

@@ -13,10 +13,12 @@ turns batching off. Measured by `make bench` (PERFORMANCE.md).
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import os
 import re
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
@@ -147,6 +149,30 @@ def _pandoc_runs(entries: int) -> int:
     return min(2, os.cpu_count() or 1, max(1, entries // MIN_ENTRIES_PER_RUN)) if entries else 0
 
 
+# GHC's runtime option for pandoc: an old generation of at least 128 MB, so that a batch's parse is not
+# collected again and again. Measured on a 1,500-entry batch: a quarter less CPU time, 56 MB more memory.
+PANDOC_HEAP = "-O128m"
+
+
+@functools.lru_cache(maxsize=1)
+def _pandoc_takes(option: str) -> bool:
+    """Whether this pandoc accepts a GHC runtime option from GHCRTS (official builds do; one built without
+    runtime options would warn on every run)."""
+    try:
+        done = subprocess.run([pypandoc.get_pandoc_path(), "--version"], capture_output=True, text=True,
+                              timeout=60, env={**os.environ, "GHCRTS": option})
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and not done.stderr.strip()
+
+
+def use_pandoc_heap() -> None:
+    """Every pandoc this process starts from now on (the batch, the citation styles) gets PANDOC_HEAP, unless
+    GHCRTS is set already; the option changes pandoc's memory use, not its output."""
+    if switch.enabled("pandoc-heap") and "GHCRTS" not in os.environ and _pandoc_takes(PANDOC_HEAP):
+        os.environ["GHCRTS"] = PANDOC_HEAP
+
+
 PENDING = "LIVINGREVIEW-PENDING-REFERENCE"  # a reference's text while its pandoc run is going
 
 
@@ -176,6 +202,8 @@ class PendingFormat:
                 self.missing.append(key)
             texts[key] = PENDING if text is None else text
         runs = _pandoc_runs(len(self.missing))
+        if runs:
+            use_pandoc_heap()
         self._pool = ThreadPoolExecutor(max_workers=runs) if runs else None
         self._formatted = [self._pool.submit(_format_with_pandoc, registry, self.missing[run::runs])
                            for run in range(runs)]

@@ -43,15 +43,31 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
+class KeptFindings:
+    """The findings kept in `cache_file` for the inputs `root` has now (the digest is taken at once)."""
+
+    def __init__(self, root: Path, cache_file: Path):
+        self.key, self.cache_file = inputs_digest(root), cache_file
+
+    def get(self) -> list[Finding] | None:
+        """The kept findings, or None when the file holds none for these inputs."""
+        try:
+            kept = json.loads(self.cache_file.read_text(encoding="utf-8"))
+            if kept.get("key") == self.key:
+                return [Finding(**f) for f in kept["findings"]]
+        except (OSError, ValueError, TypeError, KeyError):
+            pass  # missing or damaged: run the checks
+        return None
+
+    def keep(self, findings: list[Finding]) -> None:
+        write_cache(self.cache_file, json.dumps({"key": self.key, "findings": [asdict(f) for f in findings]}))
+
+
 def cached_checks(root: Path, cache_file: Path) -> list[Finding]:
     """run_checks(root), from `cache_file` when it holds the result for the same inputs."""
-    key = inputs_digest(root)
-    try:
-        kept = json.loads(cache_file.read_text(encoding="utf-8"))
-        if kept.get("key") == key:
-            return [Finding(**f) for f in kept["findings"]]
-    except (OSError, ValueError, TypeError, KeyError):
-        pass  # missing or damaged: run the checks
-    findings = run_checks(root)
-    write_cache(cache_file, json.dumps({"key": key, "findings": [asdict(f) for f in findings]}))
+    kept = KeptFindings(root, cache_file)
+    findings = kept.get()
+    if findings is None:
+        findings = run_checks(root)
+        kept.keep(findings)
     return findings

@@ -20,7 +20,7 @@ class ScanAhead:
     def __call__(self, page: str) -> None:
         if self.found >= self.give_up:
             return
-        data = page.encode("utf-8", errors="xmlcharrefreplace")  # the bytes MkDocs writes, as _scan_file reads
+        data = page.encode("utf-8", errors="xmlcharrefreplace")  # the bytes MkDocs writes, as broken_links reads
         key = digest_of([data])
         if self.kept.has(key):
             self.found += 1

@@ -67,6 +67,18 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+NICENESS = 10  # the helper's priority below the build's (Unix niceness added)
+
+
+def _yield_to_the_build(pid: int) -> None:
+    """Lower the helper's priority: its work only saves the build's main thread work when a core is idle, so
+    it must not slow that thread (or pandoc, whose result the pages wait for) when none is."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, pid) + NICENESS)
+    except (AttributeError, OSError):  # no priorities here: the helper runs as it is
+        pass
+
+
 class Helper:
     """The helper process and the two threads that feed it calls and take its answers."""
 
@@ -74,6 +86,7 @@ class Helper:
         path = os.pathsep.join(filter(None, [str(project.SCRIPTS), os.environ.get("PYTHONPATH")]))
         self.process = subprocess.Popen([sys.executable, "-m", __name__], env={**os.environ, "PYTHONPATH": path},
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        _yield_to_the_build(self.process.pid)
         self.calls: queue.SimpleQueue = queue.SimpleQueue()
         self.waiting: dict[int, tuple[Future, str]] = {}  # by call number: its future, the function's name
         self.answered: collections.Counter[str] = collections.Counter()  # calls made, by function

@@ -13,6 +13,7 @@ import shutil
 import sys
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,6 +25,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 
 from livingreview.build.state import BuildState
+from livingreview.checks import Check, run_some
+from livingreview.checks.sources import Sources
+from livingreview.core.findings import Finding
 from livingreview.core import parse_cache
 from livingreview.core.digest_cache import DigestCache, kept_or_made
 from livingreview.core.markers import ANNOTATED_BIBLIOGRAPHY
@@ -131,6 +135,22 @@ def finish_formatting(state: BuildState, config: MkDocsConfig) -> None:
         if src in state.references.annotated:
             wanted += state.references.annotated[src].markdown_texts(lambda key: texts.get(key, ""))
     offload.convert_ahead(state.references.to_html, wanted)
+
+
+CHECKED_PER_SECOND = 2.5e6  # characters of pages and .bib files the later source checks read per second, about
+
+
+def check_beside(sources: Sources, checks: tuple[Check, ...]) -> Future[list[Finding]] | None:
+    """The helper process runs these source checks while the build goes on (None: the caller runs them)."""
+    if not enabled("checks-beside"):
+        return None
+    size = sum(len(page.text) for page in sources.pages) + sum(len(bib.text) for bib in sources.bib_files)
+    return offload.submit(run_some, sources, checks, cost=size / CHECKED_PER_SECOND)
+
+
+def result_of(future: Future[T] | None, compute: Callable[[], T]) -> T:
+    """What the helper process made, or compute() now when it made nothing."""
+    return offload.result(future, compute)
 
 
 def kept(state: BuildState, name: str, inputs: Iterable[str | bytes], make: Callable[[], T]) -> T:

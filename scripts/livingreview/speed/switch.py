@@ -15,6 +15,7 @@ SOME_OFF_ENV = "LIVINGREVIEW_SPEED_OFF"
 # name -> what it does; the code each one is made of is listed in tools/bench.py's MECHANISM_CODE
 MECHANISMS: dict[str, str] = {
     "batched-references": "every reference formatted in one pandoc run, kept by content between builds",
+    "pandoc-heap": "pandoc started with a larger old generation (GHC runtime option): less time collecting",
     "pybtex-parse": "mkdocs-bibtex's pybtex parse in a child process beside the checks",
     "parse-cache": "parsed bib/ files kept on disk between builds",
     "print-site": "print-site's page rewrites in one pass, kept between builds",
@@ -25,6 +26,7 @@ MECHANISMS: dict[str, str] = {
     "search-index": "the Pagefind index kept while no page changed",
     "search-beside": "the Pagefind index made beside the last steps (a serve rebuild does not wait for it)",
     "checks-cache": "the source checks' findings kept while none of their inputs changed",
+    "checks-beside": "the source checks that cannot stop the build run in the helper process beside it",
     "generated-parts": "the evidence map and the print page's anchor renames kept while their inputs are unchanged",
     "fast-exit": "a `mkdocs build` that built the site ends without Python freeing every object one by one",
 }

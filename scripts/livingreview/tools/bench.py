@@ -464,6 +464,8 @@ MECHANISM_CODE: dict[str, tuple[str, ...]] = {
     "search-index": ("livingreview.speed.steps:_search_pages_digest", "livingreview.speed.steps:reuse_search_index",
                      "livingreview.speed.steps:keep_search_index"),
     "checks-cache": ("livingreview.speed.checks_cache",),
+    "pandoc-heap": ("livingreview.speed.batching:_pandoc_takes", "livingreview.speed.batching:use_pandoc_heap"),
+    "checks-beside": ("livingreview.speed.steps:check_beside", "livingreview.speed.steps:result_of"),
     "generated-parts": ("livingreview.speed.steps:kept",),
     "fast-exit": ("livingreview.speed.steps:_is_mkdocs_command", "livingreview.speed.steps:exit_at_once"),
     "search-beside": ("livingreview.speed.steps:Beside", "livingreview.speed.steps:note_command",
