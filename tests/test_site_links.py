@@ -346,3 +346,29 @@ def test_same_broken_links_as_lychee_on_the_real_site(built_site, tmp_path):
         (page.removesuffix("/index.html"), url) for page, url in expected}
     nav = {page for page, url in expected if url == "no-such-nav-target"}
     assert len(nav) == len([p for p in pages if "</nav>" in p.read_text(encoding="utf-8")]) > 10
+
+
+# Two builds in one process, the helper off (every scan in place): what the second build's link check reads.
+WARM_LINK_CHECK_PROBE = """
+import json, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from livingreview.checks import links
+build(load_config(site_dir=sys.argv[1]))
+counted = {"scanned": 0, "judged": 0}
+scan, judge = links.scan_html, links._broken_links
+links.scan_html = lambda text: counted.__setitem__("scanned", counted["scanned"] + 1) or scan(text)
+links._broken_links = lambda *args: counted.__setitem__("judged", counted["judged"] + 1) or judge(*args)
+build(load_config(site_dir=sys.argv[1]))
+print(json.dumps(counted))
+"""
+
+
+@pytest.mark.slow
+def test_a_warm_build_keeps_the_link_check_of_an_unchanged_site(project_copy, tmp_path):
+    result = subprocess.run([sys.executable, "-c", WARM_LINK_CHECK_PROBE, str(tmp_path / "site")], cwd=project_copy,
+                            capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "LIVINGREVIEW_SPEED_OFF": "helper",
+                                 "PYTHONPATH": str(project_copy / "scripts")})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"scanned": 0, "judged": 0}

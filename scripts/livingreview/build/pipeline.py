@@ -78,8 +78,8 @@ STEPS: tuple[Step, ...] = (
     Step("post_build", 0, references.save),
     Step("post_build", 0, citing.finish),
     Step("post_build", -100, reader.fix_print_page),  # after print-site has written its page
-    Step("post_build", -100, speed.save),
     Step("post_build", -200, checks.link_check),  # after every other plugin and step has written its files
+    Step("post_build", -210, speed.save),  # after the link check, whose scans and verdict are kept
     Step("post_build", -250, speed.wait_for_search_index),  # the index may be made beside the link check
     Step("post_build", -260, speed.keep_search_index),
     Step("shutdown", -1000, speed.exit_at_once),  # last of all: a finished `mkdocs build` ends at once
