@@ -50,7 +50,12 @@ def _stop_on_faults(findings: list[Finding]) -> None:
 
 
 def source_checks(state: BuildState, config: MkDocsConfig) -> None:
-    """Every source check (make check); a fault that would end in another tool's traceback stops the build."""
+    """Every source check (make check); a fault that would end in another tool's traceback stops the build.
+
+    The findings kept from a build with the same inputs are reported at once. Otherwise the checks that
+    find such faults run first; if they find one, all the others run too and the build stops. If not, the
+    others run now, or in the helper process while the pages are converted (finish_source_checks reports
+    them then): each finding is reported once either way, and all are kept for the next build."""
     root = state.root
     kept = checks_cache.KeptFindings(root, root / ".cache" / "checks.json") if speed_enabled("checks-cache") \
         else None
@@ -65,12 +70,12 @@ def source_checks(state: BuildState, config: MkDocsConfig) -> None:
         log_findings(run_checks(root))
         return
     first = ordered([*sources.findings, *run_some(sources, FIRST)])
-    if any(f.check in STOPS_THE_BUILD and f.severity == "error" for f in first):
+    if any(f.check in STOPS_THE_BUILD and f.severity == "error" for f in first):  # the build stops here
         findings = ordered([*first, *run_some(sources, LATER)])
         log_findings(findings)
         if kept is not None:
             kept.keep(findings)
-        _stop_on_faults(findings)
+        _stop_on_faults(findings)  # raises
     log_findings(first)
     state.checks = ChecksState(first, sources, kept, check_beside(sources, LATER))
     if state.checks.beside is None:

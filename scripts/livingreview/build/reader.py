@@ -75,7 +75,8 @@ def add_dataset(state: BuildState, files: Files, config: MkDocsConfig) -> None:
 
     # A function of the studies and bibliography files, the pages and the release (the speed layer may keep it).
     bib_folder = bib_dir(config, state.root)
-    inputs = [repr(info), studies_path(bib_folder).read_bytes() if studies_path(bib_folder).is_file() else b""]
+    studies_file = studies_path(bib_folder)
+    inputs = [repr(info), studies_file.read_bytes() if studies_file.is_file() else b""]
     inputs += [data for path in bibliography.bib_files(bib_folder) for data in (path.name, path.read_bytes())]
     inputs += [part for page in pages for part in page]
     for path, content in speed.kept(state, "dataset", inputs, make).items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from livingreview.citing.records import CitationRecord, Review
 from livingreview.citing.styles import Formatted
@@ -21,6 +21,10 @@ from livingreview.evidence.studies import StudySet
 from livingreview.reader.glossary import Abbreviation
 from livingreview.references.bibliography import Entry
 from livingreview.references.render import AnnotatedBibliography
+
+if TYPE_CHECKING:
+    from livingreview.checks.sources import Sources
+    from livingreview.speed.checks_cache import KeptFindings
 
 
 @dataclass
@@ -66,9 +70,9 @@ class LivingState:
 class ChecksState:
     """The source checks of a build that found nothing to stop it: the rest of them may still be running."""
 
-    reported: list[Finding]  # the checks done before the build went on, reported then
-    sources: Any  # livingreview.checks.sources.Sources, as they read it
-    kept: Any = None  # speed.checks_cache.KeptFindings: where all findings are kept for the next build
+    reported: list[Finding]  # the findings of the checks done before the build went on, reported then
+    sources: Sources  # what the checks read
+    kept: KeptFindings | None = None  # where every finding is kept for the next build (speed layer)
     beside: Future | None = None  # the other checks' findings, from the helper process (speed layer)
 
 

@@ -137,7 +137,9 @@ def finish_formatting(state: BuildState, config: MkDocsConfig) -> None:
     offload.convert_ahead(state.references.to_html, wanted)
 
 
-CHECKED_PER_SECOND = 2.5e6  # characters of pages and .bib files the later source checks read per second, about
+# Characters of pages and .bib files the later source checks read per second, about (200 pages and 3,000
+# entries: 3.4 million characters in 1.3 s on the project's machine).
+CHECKED_PER_SECOND = 2.5e6
 
 
 def check_beside(sources: Sources, checks: tuple[Check, ...]) -> Future[list[Finding]] | None:
