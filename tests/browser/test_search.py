@@ -76,6 +76,7 @@ def test_search_finds_site_page_by_its_unique_term(built_site, page, source):
     search.press_sequentially(term, delay=40)
     expect(page.locator(".lr-search__status")).to_have_text("1 page found", timeout=10_000)
     links = page.locator("ol.lr-search__results a.lr-search__link")
+    expect(links).to_have_count(1, timeout=10_000)  # the count shows first, then each result's fragment loads
     hrefs = links.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
     assert hrefs == [f"/{url}"], f"searching {term!r}: results {hrefs}, expected /{url}"
     expect(page.locator("ol.lr-search__results mark").first).to_be_visible()
