@@ -1,8 +1,8 @@
 """The source checks' findings kept between builds while none of their inputs changed.
 
 Every build runs the checks (livingreview/build/checks.py); at 200 pages and 3,000
-entries they take about half a second, and a `mkdocs serve` rebuild after an
-edit of one page runs them all again. Their result depends only on what they
+entries they take about 2 s, and a `mkdocs serve` rebuild after an edit of one
+page runs them all again. Their result depends only on what they
 read (mkdocs.yml, every file under docs/, bib/ and the theme's overrides/),
 on their own code (the livingreview package) and on the date (dates in the
 future are findings), so it is kept in .cache/checks.json under a digest of
@@ -19,7 +19,6 @@ from datetime import date
 from pathlib import Path
 
 from livingreview.core.atomic import write_cache
-from livingreview.checks import run_checks
 from livingreview.core.digest_cache import code_digest
 from livingreview.core.findings import Finding
 from livingreview.core.mkdocs_yaml import load_mkdocs_yaml
@@ -61,13 +60,3 @@ class KeptFindings:
 
     def keep(self, findings: list[Finding]) -> None:
         write_cache(self.cache_file, json.dumps({"key": self.key, "findings": [asdict(f) for f in findings]}))
-
-
-def cached_checks(root: Path, cache_file: Path) -> list[Finding]:
-    """run_checks(root), from `cache_file` when it holds the result for the same inputs."""
-    kept = KeptFindings(root, cache_file)
-    findings = kept.get()
-    if findings is None:
-        findings = run_checks(root)
-        kept.keep(findings)
-    return findings
