@@ -3,8 +3,11 @@ version is refused with one message and the plain path builds the same site."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +117,45 @@ def test_a_built_site_ends_the_process_at_once_and_a_failed_build_exits_as_befor
     failed = run_mkdocs_build(project_copy, tmp_path / "failed", env)
     assert failed.returncode == 1, failed.log[-3000:]
     assert "probe: exit handlers ran" in failed.log and "probe: teardown freed objects" in failed.log
+
+
+def _serve_rebuild_left_indexing(work):
+    """What a `mkdocs serve` rebuild leaves behind: its search index still being made by `work` (returned)."""
+    from livingreview.build.state import BuildState
+    from livingreview.speed import steps
+
+    state = BuildState(Path("."))
+    steps.note_command(state, "serve")
+    indexing = state.speed.search_indexing = steps.Beside(work)
+    steps.wait_for_search_index(state)  # serve: does not wait
+    return indexing
+
+
+def test_a_quick_rebuild_does_not_wait_for_the_last_index_and_a_superseded_failure_is_not_reported(
+        monkeypatch, caplog):
+    from livingreview.speed import steps
+
+    monkeypatch.setattr(steps, "_command", "")
+    monkeypatch.setattr(steps, "_unfinished", None)
+    caplog.set_level("DEBUG")
+    release = threading.Event()
+
+    def slow_then_failing() -> None:  # as Pagefind when MkDocs empties the site folder under it
+        release.wait(60)
+        raise RuntimeError("site emptied")
+
+    _serve_rebuild_left_indexing(slow_then_failing)
+    returned = threading.Event()
+    threading.Thread(target=lambda: (steps.finish_unfinished(None, None), returned.set()), daemon=True).start()
+    assert returned.wait(30), "the next rebuild waited at its start for the last rebuild's index"
+    release.set()
+    steps.finish_superseded(None, None)  # before this build's own index: that one has ended
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "a superseded index was reported"
+
+    def failing() -> None:
+        raise RuntimeError("pagefind broke")
+
+    with pytest.raises(RuntimeError):
+        _serve_rebuild_left_indexing(failing).wait()
+    steps.finish_unfinished(None, None)  # done before the next edit: its failure is said
+    assert [r for r in caplog.records if "pagefind broke" in r.getMessage() and r.levelno == logging.WARNING]

@@ -217,6 +217,9 @@ class Beside:
         except BaseException as exc:  # handed to the step that waits
             self.error = exc
 
+    def done(self) -> bool:
+        return not self.thread.is_alive()
+
     def wait(self) -> None:
         self.thread.join()
         if self.error is not None:
@@ -229,13 +232,27 @@ def note_command(state: BuildState, command: str) -> None:
 
 
 def finish_unfinished(state: BuildState, config: MkDocsConfig) -> None:
-    """A serve rebuild's search index finished before the next build touches the site folder."""
+    """The search index of the previous serve rebuild: its failure reported if it is done. If it is not (edits
+    came in quick succession), this build does not wait: that index is superseded by the one this build
+    makes, and `finish_superseded` waits for it before this build's own index is started."""
     global _unfinished
-    if _unfinished is not None:
+    if _unfinished is not None and _unfinished.done():
         try:
             _unfinished.wait()
         except Exception as exc:  # that build is over: its failure is only reported
             log.warning("search index of the previous rebuild failed: %s", exc)
+        _unfinished = None
+
+
+def finish_superseded(state: BuildState, config: MkDocsConfig) -> None:
+    """A superseded serve rebuild's index ended before this build makes its own (both write the same folder).
+    Its failure is not reported: MkDocs emptied the site folder under it when this build started."""
+    global _unfinished
+    if _unfinished is not None:
+        try:
+            _unfinished.wait()
+        except Exception as exc:
+            log.debug("superseded search index of an earlier rebuild: %s", exc)
         _unfinished = None
 
 
