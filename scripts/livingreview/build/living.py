@@ -11,8 +11,10 @@ from mkdocs.structure.pages import Page
 
 from livingreview.build.state import BuildState, LivingState
 from livingreview.checks.sources import MarkdownFile
+from livingreview.core.digest_cache import kept_or_made
 from livingreview.living import changes, feed, manifest
 from livingreview.living.release import changelog_entries
+from livingreview.speed import steps as speed
 
 CHANGELOG = "changelog.md"
 
@@ -58,7 +60,9 @@ def page_version(state: BuildState, context: dict[str, Any], page: Page, config:
     latest = living.manifests[-1] if living.manifests else None
     unreleased = False
     if latest is not None and src not in manifest.RELEASE_PAGES:
-        current = manifest.sections(MarkdownFile(f"docs/{src}", src, page.file.content_string, is_page=True))
+        text = page.file.content_string
+        current = kept_or_made(speed.memo(state, "page-sections"), [src, text],  # a function of the page's text
+                               lambda: manifest.sections(MarkdownFile(f"docs/{src}", src, text, is_page=True)))
         recorded = latest.pages.get(src)
         unreleased = recorded is None or {k: v["digest"] for k, v in recorded.sections.items()} != \
             {k: v["digest"] for k, v in current.items()}

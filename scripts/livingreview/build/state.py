@@ -87,6 +87,7 @@ class SpeedState:
     search_index_kept: bool = False  # the pages are those of a build whose search index is kept
     search_pages_digest: str | None = None
     search_indexing: Any = None  # speed.steps.Beside: the search index being made beside the link check
+    memos: dict[str, DigestCache] = field(default_factory=dict)  # speed.steps.memo's caches, by name
 
 
 @dataclass

@@ -186,7 +186,8 @@ class PendingFormat:
     running pandoc itself); the hooks put the real text in after `finish`.
     """
 
-    def __init__(self, registry, keys: Iterable[str], cache: DigestCache):
+    def __init__(self, registry, keys: Iterable[str], cache: DigestCache, digests: dict[str, str] | None = None):
+        """`digests`: every entry's entry_digest, when the caller has them (kept between builds)."""
         self.registry, self.cache = registry, cache
         fingerprint = style_fingerprint(registry.csl_file)
         entries = registry.bib_data.entries
@@ -194,7 +195,7 @@ class PendingFormat:
         cited = {k for k in keys if k in entries}
         wanted = sorted(k for k in cited if texts.get(k, PENDING) == PENDING)  # PENDING: a failed serve rebuild
         self.complete = len(wanted) == len(cited)  # every key looked up: the cache may drop the others
-        self.digests = {k: entry_digest(entries[k], k, fingerprint) for k in wanted}
+        self.digests = {k: digests[k] if digests else entry_digest(entries[k], k, fingerprint) for k in wanted}
         self.missing = []
         for key, digest in self.digests.items():
             text = cache.get(digest)

@@ -115,7 +115,15 @@ def start_formatting(state: BuildState, files: Files, config: MkDocsConfig) -> N
             keys |= set(state.references.entries)
         for block in CitationBlock.from_markdown(file.content_string):
             keys |= {c.key for c in block.citations}
-    state.speed.pending = batching.PendingFormat(registry, keys, DigestCache(_cache(state) / "references.json"))
+    # Every entry's digest, a function of the .bib files the plugin read and of the style: kept while they are
+    # (when the plugin reads one file or a URL, its input is not known here: computed every build).
+    fingerprint = batching.style_fingerprint(registry.csl_file)
+    bib_files = _plugin_bib_files(config)
+    inputs = [fingerprint, *(data for path in bib_files for data in (path, Path(path).read_bytes()))]
+    digests = kept_or_made(memo(state, "entry-digests") if bib_files else None, inputs, lambda: {
+        key: batching.entry_digest(entry, key, fingerprint) for key, entry in registry.bib_data.entries.items()})
+    state.speed.pending = batching.PendingFormat(registry, keys, DigestCache(_cache(state) / "references.json"),
+                                                 digests)
 
 
 def finish_formatting(state: BuildState, config: MkDocsConfig) -> None:
@@ -194,6 +202,18 @@ def save(state: BuildState) -> None:
         print_site_links.save()
         if state.speed.link_scans is not None:
             state.speed.link_scans.save()
+        for cache in state.speed.memos.values():
+            cache.save()
+
+
+def memo(state: BuildState, name: str) -> DigestCache | None:
+    """Values by digest of their inputs, kept in .cache/<name>.pickle for the next build (for kept_or_made);
+    None with the layer off, and the caller computes them."""
+    if not enabled("generated-parts"):
+        return None
+    if name not in state.speed.memos:
+        state.speed.memos[name] = DigestCache(_cache(state) / f"{name}.pickle")
+    return state.speed.memos[name]
 
 
 # --- the search index made beside the last steps ------------------------------------------------

@@ -27,7 +27,8 @@ MECHANISMS: dict[str, str] = {
     "search-beside": "the Pagefind index made beside the last steps (a serve rebuild does not wait for it)",
     "checks-cache": "the source checks' findings kept while none of their inputs changed",
     "checks-beside": "the source checks that cannot stop the build run in the helper process beside it",
-    "generated-parts": "the evidence map and the print page's anchor renames kept while their inputs are unchanged",
+    "generated-parts": "generated parts (evidence map, study dataset, print-page anchors) and per-page and "
+                       "per-entry digests kept while their inputs are unchanged",
     "fast-exit": "a `mkdocs build` that built the site ends without Python freeing every object one by one",
 }
 

@@ -466,7 +466,7 @@ MECHANISM_CODE: dict[str, tuple[str, ...]] = {
     "checks-cache": ("livingreview.speed.checks_cache",),
     "pandoc-heap": ("livingreview.speed.batching:_pandoc_takes", "livingreview.speed.batching:use_pandoc_heap"),
     "checks-beside": ("livingreview.speed.steps:check_beside", "livingreview.speed.steps:result_of"),
-    "generated-parts": ("livingreview.speed.steps:kept",),
+    "generated-parts": ("livingreview.speed.steps:kept", "livingreview.speed.steps:memo"),
     "fast-exit": ("livingreview.speed.steps:_is_mkdocs_command", "livingreview.speed.steps:exit_at_once"),
     "search-beside": ("livingreview.speed.steps:Beside", "livingreview.speed.steps:note_command",
                       "livingreview.speed.steps:finish_unfinished", "livingreview.speed.steps:finish_superseded",
