@@ -41,9 +41,12 @@ def log_findings(findings: Iterable[Finding]) -> None:
         emit("%s:%d: %s [%s]", finding.path, finding.line, finding.message, finding.check)
 
 
+def _stopping(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.check in STOPS_THE_BUILD and f.severity == "error"]
+
+
 def _stop_on_faults(findings: list[Finding]) -> None:
-    stopping = [f for f in findings if f.check in STOPS_THE_BUILD and f.severity == "error"]
-    if stopping:
+    if stopping := _stopping(findings):
         first = stopping[0]
         raise PluginError(f"{len(stopping)} fault(s) the build cannot go past ({STOPS_THE_BUILD[first.check]} "
                           f"first at {first.path}:{first.line}): fix them (make check lists them all)")
@@ -70,7 +73,7 @@ def source_checks(state: BuildState, config: MkDocsConfig) -> None:
         log_findings(run_checks(root))
         return
     first = ordered([*sources.findings, *run_some(sources, FIRST)])
-    if any(f.check in STOPS_THE_BUILD and f.severity == "error" for f in first):  # the build stops here
+    if _stopping(first):  # the build stops here
         findings = ordered([*first, *run_some(sources, LATER)])
         log_findings(findings)
         if kept is not None:

@@ -189,13 +189,15 @@ class PendingFormat:
     def __init__(self, registry, keys: Iterable[str], cache: DigestCache, digests: dict[str, str] | None = None):
         """`digests`: every entry's entry_digest, when the caller has them (kept between builds)."""
         self.registry, self.cache = registry, cache
-        fingerprint = style_fingerprint(registry.csl_file)
         entries = registry.bib_data.entries
         texts = registry._reference_cache
         cited = {k for k in keys if k in entries}
         wanted = sorted(k for k in cited if texts.get(k, PENDING) == PENDING)  # PENDING: a failed serve rebuild
         self.complete = len(wanted) == len(cited)  # every key looked up: the cache may drop the others
-        self.digests = {k: digests[k] if digests else entry_digest(entries[k], k, fingerprint) for k in wanted}
+        if digests is None:
+            fingerprint = style_fingerprint(registry.csl_file)
+            digests = {k: entry_digest(entries[k], k, fingerprint) for k in wanted}
+        self.digests = {k: digests[k] for k in wanted}
         self.missing = []
         for key, digest in self.digests.items():
             text = cache.get(digest)

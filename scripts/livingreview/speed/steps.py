@@ -165,13 +165,8 @@ def result_of(future: Future[T] | None, compute: Callable[[], T]) -> T:
 
 def kept(state: BuildState, name: str, inputs: Iterable[str | bytes], make: Callable[[], T]) -> T:
     """make(), or what it made in the last build from the same inputs (the evidence map's generated part,
-    the print page's anchor renames: pure functions of their inputs)."""
-    if not enabled("generated-parts"):
-        return make()
-    cache = DigestCache(_cache(state) / f"{name}.pickle")
-    value = kept_or_made(cache, inputs, make)
-    cache.save()
-    return value
+    the print page's anchor renames: pure functions of their inputs), kept in memo(state, name)."""
+    return kept_or_made(memo(state, name), inputs, make)
 
 
 def convert_ahead(to_html: ShortMarkdown, texts: Iterable[str]) -> None:
