@@ -58,7 +58,7 @@ def test_the_checks_that_cannot_stop_the_build_report_what_make_check_reports(pr
     build_checks.source_checks(state, config=None)
     if not beside:
         assert _reported(caplog) == _as_reported(expected), "run in place, they are reported at once"
-    build_checks.finish_source_checks(state)  # at MkDocs' env event, once every page is converted
+    build_checks.finish_source_checks(state)  # at post_build, once every page is written
     assert _reported(caplog) == _as_reported(expected)
     assert offload.answered().get("livingreview.checks.run_some", 0) == (1 if beside else 0)
     kept = KeptFindings(project_copy, project_copy / ".cache" / "checks.json").get()

@@ -57,7 +57,7 @@ def source_checks(state: BuildState, config: MkDocsConfig) -> None:
 
     The findings kept from a build with the same inputs are reported at once. Otherwise the checks that
     find such faults run first; if they find one, all the others run too and the build stops. If not, the
-    others run now, or in the helper process while the pages are converted (finish_source_checks reports
+    others run now, or in the helper process while the pages are built (finish_source_checks reports
     them then): each finding is reported once either way, and all are kept for the next build."""
     root = state.root
     kept = checks_cache.KeptFindings(root, root / ".cache" / "checks.json") if speed_enabled("checks-cache") \

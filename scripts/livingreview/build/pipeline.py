@@ -60,7 +60,6 @@ STEPS: tuple[Step, ...] = (
     # Each page's HTML, before print-site (0) keeps a copy.
     Step("page_content", 50, references.add_references_heading),
     Step("page_content", 0, citing.note_sections),
-    Step("env", 100, checks.finish_source_checks),  # the checks left to run beside the pages: reported now
     Step("env", 0, citing.start_formatting),  # every page and section formatted, in the background
     # Each page's final HTML, before Material's search (0) indexes it.
     Step("page_context", 101, speed.finish_formatting),
@@ -76,6 +75,7 @@ STEPS: tuple[Step, ...] = (
     Step("post_build", 130, speed.finish_superseded),  # a serve rebuild's index still running, before this one's
     Step("post_build", 120, speed.reuse_search_index),  # the index of a build whose indexed pages were the same
     Step("post_build", 110, reader.search_index),
+    Step("post_build", 100, checks.finish_source_checks),  # the source checks left to run beside the pages
     Step("post_build", 0, references.save),
     Step("post_build", 0, citing.finish),
     Step("post_build", -100, reader.fix_print_page),  # after print-site has written its page

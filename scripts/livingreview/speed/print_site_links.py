@@ -54,7 +54,11 @@ _kept: DigestCache | None = None  # its results by digest of its arguments (inst
 
 def _quote_prefixes(text: str) -> list[str]:
     """Prefixes of `text` that end with a double quote (every link text print-site matches does)."""
-    return [text[:i + 1] for i, char in enumerate(text) if char == '"']
+    prefixes, end = [], text.find('"')
+    while end != -1:
+        prefixes.append(text[:end + 1])
+        end = text.find('"', end + 1)
+    return prefixes
 
 
 def fix_href_links(page_html: str, page_key: str, page_url: str, directory_urls: bool = False) -> str:
