@@ -169,7 +169,7 @@ def search_index(state: BuildState, config: MkDocsConfig) -> None:
 
     def index() -> None:
         try:
-            search.index_site(site, speed.pages_to_index(state))
+            search.index_site(site)
         except search.SearchIndexError as exc:
             raise PluginError(f"search index: {exc}") from exc
 

@@ -86,7 +86,6 @@ class SpeedState:
     heading_numbers: dict[str, str] | None = None  # print-site's heading number of each page
     search_index_kept: bool = False  # the pages are those of a build whose search index is kept
     search_pages_digest: str | None = None
-    search_pages: list[str] | None = None  # the pages carrying the index mark: all Pagefind needs to read
     search_indexing: Any = None  # speed.steps.Beside: the search index being made beside the link check
     memos: dict[str, DigestCache] = field(default_factory=dict)  # speed.steps.memo's caches, by name
 

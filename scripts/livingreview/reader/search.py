@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Sequence
 
 BUNDLE = "pagefind"  # the index's folder in the site
 INDEXED_MARK = b"data-pagefind-body"  # on the element Pagefind indexes; pages without it are left out
@@ -29,15 +28,10 @@ class SearchIndexError(RuntimeError):
     pass
 
 
-def index_site(site: Path, pages: Sequence[str] | None = None) -> None:
-    """Write the search index of the built site into site/pagefind/ (replacing an older one).
-
-    `pages` (paths in the site) are the files Pagefind reads, when the caller knows which carry the index
-    mark: the same index, without parsing the pages it would leave out. Otherwise it reads every page."""
+def index_site(site: Path) -> None:
+    """Write the search index of the built site into site/pagefind/ (replacing an older one)."""
     shutil.rmtree(site / BUNDLE, ignore_errors=True)
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", BUNDLE, "--silent"]
-    if pages and (glob := pagefind_glob(pages)) is not None:
-        command += ["--glob", glob]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -45,16 +39,3 @@ def index_site(site: Path, pages: Sequence[str] | None = None) -> None:
     if result.returncode != 0 or not (site / BUNDLE / "pagefind.js").is_file():
         detail = (result.stderr or result.stdout).strip().splitlines()
         raise SearchIndexError("Pagefind failed" + (f": {detail[-1]}" if detail else f" (exit {result.returncode})"))
-
-
-_GLOB_SPECIAL = set("{}[]*?,!\\<>:")
-_LONGEST_ARGUMENT = 100_000  # Linux refuses a single argument over 128 KiB
-
-
-def pagefind_glob(pages: Sequence[str]) -> str | None:
-    """Pagefind's --glob naming exactly `pages`; None when a path would need escaping or the list is too
-    long for one argument (Pagefind then reads every page)."""
-    if any(_GLOB_SPECIAL & set(page) for page in pages):
-        return None
-    glob = "{" + ",".join(sorted(pages)) + "}"
-    return glob if len(glob) <= _LONGEST_ARGUMENT else None

@@ -12,7 +12,7 @@ import os
 import shutil
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TypeVar
@@ -293,42 +293,28 @@ def wait_for_search_index(state: BuildState) -> None:
     indexing.wait()
 
 
-def _indexed_pages(site: Path) -> Iterator[tuple[str, bytes]]:
-    """Every page of the site the search index is made from (it carries the index mark): path, HTML."""
+def _search_pages_digest(site: Path) -> str:
+    """Digest of what the search index is made from: every indexed page of the site, by path."""
+    digest = hashlib.sha256(f"pagefind={patches.installed_version('pagefind')}".encode())
     for path in sorted(site.rglob("*.html")):
         relative = path.relative_to(site).as_posix()
-        if not relative.startswith(search.BUNDLE + "/"):
-            data = path.read_bytes()
-            if search.INDEXED_MARK in data:
-                yield relative, data
+        data = path.read_bytes()
+        if not relative.startswith(search.BUNDLE + "/") and search.INDEXED_MARK in data:
+            digest.update(relative.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()
 
 
 def reuse_search_index(state: BuildState, config: MkDocsConfig) -> None:
-    """The indexed pages, listed for Pagefind (it reads only those); the search index of the last build,
-    when every one is as it was then (a warm build)."""
-    if not (enabled("search-index") or enabled("search-pages")):
-        return
-    site, kept = Path(config.site_dir), _cache(state) / "pagefind"
-    digest = hashlib.sha256(f"pagefind={patches.installed_version('pagefind')}".encode())
-    pages = []
-    for relative, data in _indexed_pages(site):
-        pages.append(relative)
-        digest.update(relative.encode() + b"\0" + data + b"\0")
-    if enabled("search-pages"):
-        state.speed.search_pages = pages
+    """The search index of the last build, when every page is as it was then (a warm build)."""
     if not enabled("search-index"):
         return
-    state.speed.search_pages_digest = digest.hexdigest()
+    site, kept = Path(config.site_dir), _cache(state) / "pagefind"
+    state.speed.search_pages_digest = _search_pages_digest(site)
     marker = kept / "pages.digest"
     if marker.is_file() and marker.read_text(encoding="utf-8") == state.speed.search_pages_digest:
         shutil.rmtree(site / search.BUNDLE, ignore_errors=True)
         shutil.copytree(kept / search.BUNDLE, site / search.BUNDLE)
         state.speed.search_index_kept = True
-
-
-def pages_to_index(state: BuildState) -> list[str] | None:
-    """The pages Pagefind needs to read, or None (it reads every page): see reuse_search_index."""
-    return state.speed.search_pages
 
 
 def keep_search_index(state: BuildState, config: MkDocsConfig) -> None:

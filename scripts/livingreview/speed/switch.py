@@ -24,7 +24,6 @@ MECHANISMS: dict[str, str] = {
     "helper": "pure work (reference Markdown, link scans, print rewrites) in a helper process",
     "link-scans": "each built page's ids and links kept by its HTML for the link check",
     "search-index": "the Pagefind index kept while no page changed",
-    "search-pages": "Pagefind reads only the pages that carry the index mark (not the print page)",
     "search-beside": "the Pagefind index made beside the last steps (a serve rebuild does not wait for it)",
     "checks-cache": "the source checks' findings kept while none of their inputs changed",
     "checks-beside": "the source checks that cannot stop the build run in the helper process beside it",
