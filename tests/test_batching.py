@@ -312,6 +312,23 @@ def test_pending_entries_read_as_pending_until_pandoc_is_done(tmp_path, monkeypa
     assert "Second title" in registry._reference_cache["beta2021"]
 
 
+def test_each_runs_texts_are_handed_on_before_finish_returns(tmp_path, monkeypatch):
+    """`then` gets what each pandoc run formatted as it ends (the helper converts it ahead of the pages); a
+    `then` that fails changes nothing of the formatting."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    monkeypatch.setattr(formatting.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(formatting, "MIN_ENTRIES_PER_RUN", 1)
+    handed: list[dict[str, str]] = []
+    registry = _registry(bib)
+    pending = formatting.PendingFormat(registry, ["alpha2020", "beta2021"], DigestCache(None))
+    pending.then(handed.append)
+    pending.then(lambda texts: 1 / 0)
+    assert pending.finish() == 2
+    assert sorted(key for texts in handed for key in texts) == ["alpha2020", "beta2021"], "one call per run"
+    assert {k: v for texts in handed for k, v in texts.items()} == registry._reference_cache
+
+
 def test_a_pending_entry_left_by_a_failed_run_is_formatted_again(tmp_path, monkeypatch):
     """A `mkdocs serve` rebuild after a failed build finds PENDING in the kept registry: not a text."""
     bib = tmp_path / "refs.bib"

@@ -9,6 +9,7 @@ result not ready in time all fall back to doing the work in place.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from concurrent.futures import Future
 
@@ -93,7 +94,9 @@ def test_a_dead_helper_fails_what_it_owed_and_takes_no_more(helper):
     assert helper.submit(os.getpid, cost=100) is None, "no second helper in the same process"
 
 
-def test_a_ready_promise_is_taken_and_one_not_ready_is_made_in_place(tmp_path):
+def test_a_promise_is_taken_when_ready_waited_for_when_started_and_withdrawn_when_not(tmp_path):
+    """No value is made twice: one the helper has started on is waited for; one it has not is withdrawn
+    (cancelled, so the helper never makes it) and made in place."""
     kept = DigestCache(tmp_path / "kept.json")
     made: list[str] = []
 
@@ -101,22 +104,60 @@ def test_a_ready_promise_is_taken_and_one_not_ready_is_made_in_place(tmp_path):
         made.append(text)
         return text.upper()
 
-    ready, pending, failed = Future(), Future(), Future()
+    ready, started, queued, failed = Future(), Future(), Future(), Future()
     ready.set_result("FROM THE HELPER")
+    started.set_running_or_notify_cancel()
+    threading.Timer(0.2, started.set_result, ["STARTED BY THE HELPER"]).start()
     failed.set_exception(RuntimeError("helper died"))
-    for text, future in (("ready", ready), ("pending", pending), ("failed", failed), ("unasked", ready)):
+    for text, future in (("ready", ready), ("started", started), ("queued", queued), ("failed", failed),
+                         ("unasked", ready)):
         key = digest_of([text])
         assert not kept.has(key)
         kept.promise(key, future)
         assert kept.has(key)
     assert kept_or_made(kept, ["ready"], lambda: make("ready")) == "FROM THE HELPER"
-    assert kept_or_made(kept, ["pending"], lambda: make("pending")) == "PENDING"
+    assert kept_or_made(kept, ["started"], lambda: make("started")) == "STARTED BY THE HELPER"
+    assert kept_or_made(kept, ["queued"], lambda: make("queued")) == "QUEUED"
+    assert queued.cancelled(), "withdrawn: the helper must not make it too"
     assert kept_or_made(kept, ["failed"], lambda: make("failed")) == "FAILED"
-    assert made == ["pending", "failed"]
-    pending.set_result("too late")  # the value made in place stays
-    assert kept_or_made(kept, ["pending"], lambda: make("again")) == "PENDING"
+    assert made == ["queued", "failed"]
+    assert kept_or_made(kept, ["queued"], lambda: make("again")) == "QUEUED"
     kept.save()
-    assert len(DigestCache(tmp_path / "kept.json").data) == 3, "a promise nobody asked for is not kept"
+    assert len(DigestCache(tmp_path / "kept.json").data) == 4, "a promise nobody asked for is not kept"
+
+
+def _wait_until(condition, timeout: float = 30) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.01)
+
+
+def test_a_withdrawn_call_never_reaches_the_helper(helper):
+    """Calls wait in the build's process while the helper is busy; one withdrawn there is never sent."""
+    busy = helper.submit(time.sleep, 1, cost=100)
+    big = helper.submit(len, "x" * 2_000_000, cost=100)  # more than a pipe holds: sent while the helper sleeps
+    later = helper.submit(os.getpid, cost=100)
+    _wait_until(big.running)
+    assert later.cancel(), "not sent yet: it can be withdrawn"
+    assert not big.cancel(), "being sent: it cannot"
+    assert big.result(timeout=60) == 2_000_000 and busy.result(timeout=60) is None
+    assert helper.submit(abs, -3, cost=100).result(timeout=60) == 3
+    assert helper.answered() == {"time.sleep": 1, "builtins.len": 1, "builtins.abs": 1}
+
+
+def test_withdrawing_one_value_of_a_call_withdraws_the_call(helper):
+    busy = helper.submit(time.sleep, 1, cost=100)
+    big = helper.submit(len, "x" * 2_000_000, cost=100)
+    parts = helper.submit_each(sorted, [3, 1, 2], count=3, cost=100)
+    _wait_until(big.running)
+    assert not parts[0].running()
+    assert parts[1].cancel()
+    for part in parts:  # the others fail: their askers make them
+        with pytest.raises(Exception):
+            part.result(timeout=60)
+    assert big.result(timeout=60) == 2_000_000 and busy.result(timeout=60) is None
+    assert "builtins.sorted" not in helper.answered()
 
 
 def test_scan_ahead_sends_unknown_pages_and_stops_in_a_warm_build(tmp_path, monkeypatch):

@@ -25,7 +25,8 @@ class DigestCache:
     unless told the build asked for only part of what it uses (`prune=False`);
     it writes only when that changes the file. A value can be promised (`promise`):
     made elsewhere (in livingreview.speed.offload's helper process), it is taken when
-    first asked for if it is ready by then; if not, the asker makes it.
+    first asked for: waited for if its maker has started on it, withdrawn if not (the
+    asker makes it then, and the maker never does), so no value is made twice.
     """
 
     def __init__(self, path: Path | None):
@@ -46,11 +47,8 @@ class DigestCache:
     def get(self, digest: str) -> Any:
         self._used.add(digest)
         promised = self._promised.pop(digest, None)
-        if promised is not None and promised.done() and digest not in self.data:
-            try:
-                value = promised.result()
-            except Exception:  # failed: the asker makes it
-                value = None
+        if promised is not None and digest not in self.data:
+            value = _promised_value(promised)
             if value is not None:
                 self.put(digest, value)
         return self.data.get(digest)
@@ -86,6 +84,19 @@ class DigestCache:
             json.dumps(kept, sort_keys=True, indent=0)
         if write_cache(self.path, data):
             self.data, self._dirty = kept, False
+
+
+PROMISE_TIMEOUT = 120  # seconds to wait for a promised value its maker has started on
+
+
+def _promised_value(promised: Future) -> Any:
+    """The promise's value; None (the asker makes it) when it failed, or was not started and is now withdrawn."""
+    if promised.cancel():
+        return None
+    try:
+        return promised.result(timeout=PROMISE_TIMEOUT)
+    except Exception:  # failed, or too slow: the asker makes it
+        return None
 
 
 # Libraries whose output the package's generated text depends on (parses, Markdown conversion).

@@ -19,9 +19,9 @@ import json
 import os
 import re
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pybtex
 import pypandoc
@@ -210,6 +210,19 @@ class PendingFormat:
         self._pool = ThreadPoolExecutor(max_workers=runs) if runs else None
         self._formatted = [self._pool.submit(_format_with_pandoc, registry, self.missing[run::runs])
                            for run in range(runs)]
+
+    def then(self, use: Callable[[dict[str, str]], None]) -> None:
+        """use(texts) in pandoc's thread as each run ends, with the texts it formatted (before `finish`
+        returns); a run that failed, or a `use` that raises, is left to `finish`."""
+        def done(run: Future[dict[str, str]]) -> None:
+            try:
+                if run.exception() is None:
+                    use(run.result())
+            except Exception:  # what `use` prepares is then done later, in place
+                pass
+
+        for run in self._formatted:
+            run.add_done_callback(done)
 
     def finish(self) -> int:
         """Wait for pandoc, fill the registry and the cache; how many entries pandoc formatted (0 when warm).

@@ -16,7 +16,9 @@ on its stdout, by two threads here so the build never waits on a pipe. It is
 started as a fresh interpreter, not by multiprocessing: forking a process that
 runs threads is unsafe, and multiprocessing's `spawn` runs the parent's main
 script again in the child (any unguarded script that calls MkDocs' build). A
-helper that fails or dies only means the work is done in place.
+helper that fails or dies only means the work is done in place. A call still
+waiting to be sent when the build makes its value itself is withdrawn (its
+future cancelled), so the helper never makes a value twice.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import queue
 import subprocess
 import sys
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from typing import Any, Callable, Iterable, TypeVar
 
 from livingreview.core import project
@@ -114,6 +116,10 @@ class Helper:
         stream = self.process.stdin
         try:
             while (call := self.calls.get()) is not None:
+                future = self.waiting.get(call[0], (None, ""))[0]
+                if future is not None and not future.set_running_or_notify_cancel():
+                    self.waiting.pop(call[0], None)  # withdrawn by the build (it made the value itself)
+                    continue
                 try:
                     data = pickle.dumps(call, protocol=pickle.HIGHEST_PROTOCOL)
                 except Exception as error:  # an argument that does not pickle: that call only fails
@@ -136,11 +142,14 @@ class Helper:
         future, name = self.waiting.pop(number, (None, ""))
         if future is None:
             return
-        if ok:
-            self.answered[name] += 1
-            future.set_result(value)
-        else:
-            future.set_exception(RuntimeError(f"offloaded call to {name} failed: {value}"))
+        try:
+            if ok:
+                self.answered[name] += 1
+                future.set_result(value)
+            else:
+                future.set_exception(RuntimeError(f"offloaded call to {name} failed: {value}"))
+        except InvalidStateError:  # withdrawn before it was sent: nobody waits for it
+            pass
 
     def _fail_all(self) -> None:
         self.alive = False
@@ -149,6 +158,7 @@ class Helper:
 
 
 _helper: Helper | None = None
+_starting = threading.Lock()
 
 
 def wanted(cost: float) -> bool:
@@ -168,14 +178,30 @@ def submit(function: Callable[..., T], *args: Any, cost: float | None) -> Future
     global _helper
     if cost is not None and not wanted(cost):
         return None
-    if _helper is None or not _helper.alive:
-        if _helper is not None:
-            return None  # it died in this process: no second one
-        try:
-            _helper = Helper()
-        except OSError:
-            return None
+    with _starting:  # the build's thread and pandoc's may submit at once: one helper
+        if _helper is None:
+            try:
+                _helper = Helper()
+            except OSError:
+                return None
+    if not _helper.alive:
+        return None  # it died in this process: no second one
     return _helper.submit(function, args)
+
+
+class _Part(Future):
+    """One value of a call's list (submit_each): started with the call, withdrawn with it (its other values
+    then fail, and their askers make them)."""
+
+    def __init__(self, whole: Future) -> None:
+        super().__init__()
+        self._whole = whole
+
+    def running(self) -> bool:
+        return self._whole.running()
+
+    def cancel(self) -> bool:
+        return self._whole.cancel()
 
 
 def submit_each(function: Callable[..., list[T]], *args: Any, count: int,
@@ -184,7 +210,7 @@ def submit_each(function: Callable[..., list[T]], *args: Any, count: int,
     whole = submit(function, *args, cost=cost)
     if whole is None:
         return None
-    parts: list[Future[T]] = [Future() for _ in range(count)]
+    parts: list[Future[T]] = [_Part(whole) for _ in range(count)]
 
     def spread(done: Future[list[T]]) -> None:
         try:

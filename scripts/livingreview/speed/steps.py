@@ -124,11 +124,15 @@ def start_formatting(state: BuildState, files: Files, config: MkDocsConfig) -> N
         key: batching.entry_digest(entry, key, fingerprint) for key, entry in registry.bib_data.entries.items()})
     state.speed.pending = batching.PendingFormat(registry, keys, DigestCache(_cache(state) / "references.json"),
                                                  digests)
+    # The helper converts each text's Markdown as soon as pandoc has it, while MkDocs still converts the pages.
+    to_html = state.references.to_html
+    state.speed.pending.then(lambda texts: offload.convert_ahead(to_html, map(clean_reference_text, texts.values())))
 
 
 def finish_formatting(state: BuildState, config: MkDocsConfig) -> None:
     """The first page to be written waits for pandoc; every placeholder gets its reference's text, and the
-    helper process converts the texts' Markdown ahead of the pages."""
+    helper process converts ahead of the pages the texts it was not given as pandoc made them
+    (annotations, verification sources)."""
     pending, state.speed.pending = state.speed.pending, None
     if pending is None:
         return
