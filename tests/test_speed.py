@@ -7,6 +7,7 @@ import logging
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -131,31 +132,58 @@ def _serve_rebuild_left_indexing(work):
     return indexing
 
 
-def test_a_quick_rebuild_does_not_wait_for_the_last_index_and_a_superseded_failure_is_not_reported(
-        monkeypatch, caplog):
+def test_a_quick_rebuild_stops_the_last_index_and_reports_nothing_of_it(monkeypatch, caplog):
+    """Pagefind can hang when MkDocs empties the site folder under it (seen: a serve rebuild waiting 600 s): an
+    index still running when the next rebuild starts is stopped at once, its process killed."""
     from livingreview.speed import steps
 
     monkeypatch.setattr(steps, "_command", "")
     monkeypatch.setattr(steps, "_unfinished", None)
     caplog.set_level("DEBUG")
-    release = threading.Event()
+    processes: list[subprocess.Popen] = []
 
-    def slow_then_failing() -> None:  # as Pagefind when MkDocs empties the site folder under it
-        release.wait(60)
-        raise RuntimeError("site emptied")
+    def hanging(started) -> None:  # as Pagefind when its pages vanish
+        with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"]) as process:
+            processes.append(process)
+            started(process)
+            if process.wait() != 0:
+                raise RuntimeError("pagefind killed")
 
-    _serve_rebuild_left_indexing(slow_then_failing)
+    _serve_rebuild_left_indexing(hanging)
+    deadline = time.monotonic() + 30
+    while not processes and time.monotonic() < deadline:
+        time.sleep(0.01)
     returned = threading.Event()
     threading.Thread(target=lambda: (steps.finish_unfinished(None, None), returned.set()), daemon=True).start()
-    assert returned.wait(30), "the next rebuild waited at its start for the last rebuild's index"
-    release.set()
-    steps.finish_superseded(None, None)  # before this build's own index: that one has ended
-    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "a superseded index was reported"
+    assert returned.wait(30), "the next rebuild waited for the last rebuild's index"
+    assert processes[0].poll() is not None, "the superseded index's process still runs"
+    assert steps._unfinished is None
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "a stopped index was reported"
 
-    def failing() -> None:
+    def failing(started) -> None:
         raise RuntimeError("pagefind broke")
 
     with pytest.raises(RuntimeError):
         _serve_rebuild_left_indexing(failing).wait()
     steps.finish_unfinished(None, None)  # done before the next edit: its failure is said
     assert [r for r in caplog.records if "pagefind broke" in r.getMessage() and r.levelno == logging.WARNING]
+
+
+def test_an_index_stopped_before_its_process_starts_never_runs_it():
+    from livingreview.speed import steps
+
+    go = threading.Event()
+    killed: list[bool] = []
+
+    class Process:
+        def kill(self) -> None:
+            killed.append(True)
+
+    def late(started) -> None:
+        go.wait(30)
+        started(Process())
+
+    indexing = steps.Beside(late)
+    threading.Timer(0.2, go.set).start()
+    indexing.stop()
+    assert killed == [True]

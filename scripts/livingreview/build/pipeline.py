@@ -39,7 +39,7 @@ STEPS: tuple[Step, ...] = (
     Step("startup", 0, speed.note_command),  # `mkdocs build` or `serve`: once per process
     # Configuration: the whole build is checked and set up before any page is read.
     Step("config", 300, _new_build),
-    Step("config", 250, speed.finish_unfinished),  # the last serve rebuild's search index, if done: its failure
+    Step("config", 250, speed.finish_unfinished),  # the last serve rebuild's search index: its failure, or stopped
     Step("config", 200, speed.configure),  # caches on; mkdocs-bibtex's parse started in the background
     Step("config", 110, checks.source_checks),  # make check's checks: those of faults others would crash on
     # first (the build stops there), the others now or beside the pages (speed layer)
@@ -72,7 +72,6 @@ STEPS: tuple[Step, ...] = (
     # After the build: everything written, then checked.
     # Every indexed page is written (print-site's page is not indexed): the search index first, made beside
     # the steps below, which only read pages or rewrite the print page.
-    Step("post_build", 130, speed.finish_superseded),  # a serve rebuild's index still running, before this one's
     Step("post_build", 120, speed.reuse_search_index),  # the index of a build whose indexed pages were the same
     Step("post_build", 110, reader.search_index),
     Step("post_build", 100, checks.finish_source_checks),  # the source checks left to run beside the pages

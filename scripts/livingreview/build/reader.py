@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import posixpath
+import subprocess
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -167,9 +169,9 @@ def search_index(state: BuildState, config: MkDocsConfig) -> None:
         return
     site = Path(config.site_dir)
 
-    def index() -> None:
+    def index(started: Callable[[subprocess.Popen], None] | None = None) -> None:
         try:
-            search.index_site(site)
+            search.index_site(site, started)
         except search.SearchIndexError as exc:
             raise PluginError(f"search index: {exc}") from exc
 

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 BUNDLE = "pagefind"  # the index's folder in the site
 INDEXED_MARK = b"data-pagefind-body"  # on the element Pagefind indexes; pages without it are left out
@@ -28,14 +29,28 @@ class SearchIndexError(RuntimeError):
     pass
 
 
-def index_site(site: Path) -> None:
-    """Write the search index of the built site into site/pagefind/ (replacing an older one)."""
+TIMEOUT = 600  # seconds
+
+
+def index_site(site: Path, started: Callable[[subprocess.Popen], None] | None = None) -> None:
+    """Write the search index of the built site into site/pagefind/ (replacing an older one).
+
+    `started` gets the Pagefind process as soon as it runs, for a caller that may have to stop it (a
+    `mkdocs serve` rebuild whose site MkDocs is about to empty: Pagefind can hang when its pages vanish)."""
     shutil.rmtree(site / BUNDLE, ignore_errors=True)
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", BUNDLE, "--silent"]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+            if started is not None:
+                started(process)
+            try:
+                stdout, stderr = process.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired as exc:
+                process.kill()
+                process.communicate()
+                raise SearchIndexError(f"Pagefind did not finish in {TIMEOUT} s") from exc
+    except OSError as exc:
         raise SearchIndexError(f"Pagefind did not run: {exc}") from exc
-    if result.returncode != 0 or not (site / BUNDLE / "pagefind.js").is_file():
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise SearchIndexError("Pagefind failed" + (f": {detail[-1]}" if detail else f" (exit {result.returncode})"))
+    if process.returncode != 0 or not (site / BUNDLE / "pagefind.js").is_file():
+        detail = (stderr or stdout).strip().splitlines()
+        raise SearchIndexError("Pagefind failed" + (f": {detail[-1]}" if detail else f" (exit {process.returncode})"))

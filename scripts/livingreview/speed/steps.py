@@ -10,6 +10,7 @@ import atexit
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -223,18 +224,28 @@ _unfinished: "Beside | None" = None  # a serve rebuild's index, still being made
 
 
 class Beside:
-    """Work in a thread (its own process does the work: Pagefind's binary), waited for later."""
+    """Work in a thread (its own process does the work: Pagefind's binary, handed to `started`), waited for
+    later, or stopped."""
 
-    def __init__(self, work: Callable[[], None]):
+    def __init__(self, work: Callable[[Callable[[subprocess.Popen], None]], None]):
         self.error: BaseException | None = None
+        self._process: subprocess.Popen | None = None
+        self._stopped = False
+        self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, args=(work,), name="search-index", daemon=True)
         self.thread.start()
 
-    def _run(self, work: Callable[[], None]) -> None:
+    def _run(self, work: Callable[[Callable[[subprocess.Popen], None]], None]) -> None:
         try:
-            work()
+            work(self._started)
         except BaseException as exc:  # handed to the step that waits
             self.error = exc
+
+    def _started(self, process: subprocess.Popen) -> None:
+        with self._lock:
+            self._process = process
+            if self._stopped:
+                process.kill()
 
     def done(self) -> bool:
         return not self.thread.is_alive()
@@ -244,6 +255,14 @@ class Beside:
         if self.error is not None:
             raise self.error
 
+    def stop(self) -> None:
+        """End the work now (its process killed, its failure dropped)."""
+        with self._lock:
+            self._stopped = True
+            if self._process is not None:
+                self._process.kill()
+        self.thread.join()
+
 
 def note_command(state: BuildState, command: str) -> None:
     global _command
@@ -252,30 +271,23 @@ def note_command(state: BuildState, command: str) -> None:
 
 def finish_unfinished(state: BuildState, config: MkDocsConfig) -> None:
     """The search index of the previous serve rebuild: its failure reported if it is done. If it is not (edits
-    came in quick succession), this build does not wait: that index is superseded by the one this build
-    makes, and `finish_superseded` waits for it before this build's own index is started."""
+    came in quick succession), it is stopped: this build makes its own, and MkDocs is about to empty the
+    site folder under it (Pagefind 1.5 can then hang until its timeout: 600 s)."""
     global _unfinished
-    if _unfinished is not None and _unfinished.done():
+    if _unfinished is None:
+        return
+    if _unfinished.done():
         try:
             _unfinished.wait()
         except Exception as exc:  # that build is over: its failure is only reported
             log.warning("search index of the previous rebuild failed: %s", exc)
-        _unfinished = None
+    else:
+        _unfinished.stop()
+        log.debug("search index of the previous rebuild stopped: this rebuild makes its own")
+    _unfinished = None
 
 
-def finish_superseded(state: BuildState, config: MkDocsConfig) -> None:
-    """A superseded serve rebuild's index ended before this build makes its own (both write the same folder).
-    Its failure is not reported: MkDocs emptied the site folder under it when this build started."""
-    global _unfinished
-    if _unfinished is not None:
-        try:
-            _unfinished.wait()
-        except Exception as exc:
-            log.debug("superseded search index of an earlier rebuild: %s", exc)
-        _unfinished = None
-
-
-def index_beside(state: BuildState, work: Callable[[], None]) -> bool:
+def index_beside(state: BuildState, work: Callable[[Callable[[subprocess.Popen], None]], None]) -> bool:
     """Start making the search index while the build's last steps run (they read pages or rewrite the print
     page, which is not indexed; Pagefind only adds its own folder); False when the layer is off and the
     caller makes it in place."""

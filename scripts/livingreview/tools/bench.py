@@ -469,7 +469,7 @@ MECHANISM_CODE: dict[str, tuple[str, ...]] = {
     "generated-parts": ("livingreview.speed.steps:kept", "livingreview.speed.steps:memo"),
     "fast-exit": ("livingreview.speed.steps:_is_mkdocs_command", "livingreview.speed.steps:exit_at_once"),
     "search-beside": ("livingreview.speed.steps:Beside", "livingreview.speed.steps:note_command",
-                      "livingreview.speed.steps:finish_unfinished", "livingreview.speed.steps:finish_superseded",
+                      "livingreview.speed.steps:finish_unfinished",
                       "livingreview.speed.steps:index_beside",
                       "livingreview.speed.steps:wait_for_search_index"),
 }
