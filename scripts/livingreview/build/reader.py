@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import posixpath
-import subprocess
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -169,7 +167,7 @@ def search_index(state: BuildState, config: MkDocsConfig) -> None:
         return
     site = Path(config.site_dir)
 
-    def index(started: Callable[[subprocess.Popen], None] | None = None) -> None:
+    def index(started: search.Started | None = None) -> None:
         try:
             search.index_site(site, started)
         except search.SearchIndexError as exc:

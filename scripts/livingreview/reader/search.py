@@ -30,9 +30,10 @@ class SearchIndexError(RuntimeError):
 
 
 TIMEOUT = 600  # seconds
+Started = Callable[[subprocess.Popen], None]  # told of the Pagefind process as soon as it runs
 
 
-def index_site(site: Path, started: Callable[[subprocess.Popen], None] | None = None) -> None:
+def index_site(site: Path, started: Started | None = None) -> None:
     """Write the search index of the built site into site/pagefind/ (replacing an older one).
 
     `started` gets the Pagefind process as soon as it runs, for a caller that may have to stop it (a

@@ -227,7 +227,7 @@ class Beside:
     """Work in a thread (its own process does the work: Pagefind's binary, handed to `started`), waited for
     later, or stopped."""
 
-    def __init__(self, work: Callable[[Callable[[subprocess.Popen], None]], None]):
+    def __init__(self, work: Callable[[search.Started], None]):
         self.error: BaseException | None = None
         self._process: subprocess.Popen | None = None
         self._stopped = False
@@ -235,7 +235,7 @@ class Beside:
         self.thread = threading.Thread(target=self._run, args=(work,), name="search-index", daemon=True)
         self.thread.start()
 
-    def _run(self, work: Callable[[Callable[[subprocess.Popen], None]], None]) -> None:
+    def _run(self, work: Callable[[search.Started], None]) -> None:
         try:
             work(self._started)
         except BaseException as exc:  # handed to the step that waits
@@ -287,7 +287,7 @@ def finish_unfinished(state: BuildState, config: MkDocsConfig) -> None:
     _unfinished = None
 
 
-def index_beside(state: BuildState, work: Callable[[Callable[[subprocess.Popen], None]], None]) -> bool:
+def index_beside(state: BuildState, work: Callable[[search.Started], None]) -> bool:
     """Start making the search index while the build's last steps run (they read pages or rewrite the print
     page, which is not indexed; Pagefind only adds its own folder); False when the layer is off and the
     caller makes it in place."""
